@@ -1,0 +1,3 @@
+"""netzmd: a plain-text manager for your professional network."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from netzmd.cli import main
+
+main()

@@ -1,0 +1,452 @@
+"""The command line: parse options, call the core, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from netzmd import __version__
+from netzmd.errors import NetzmdError, UsageError
+
+if TYPE_CHECKING:
+    from netzmd.config import Config
+    from netzmd.index import Index
+    from netzmd.vault import Vault
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NetzmdGroup(click.Group):
+    """Turns NetzmdError (and a broken pipe, Ctrl-C) into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NetzmdError as exc:
+            click.echo(f"netzmd: error: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(exc.hint, err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly instead of a traceback
+            if os.environ.get("NETZMD_DEBUG"):
+                raise
+            click.echo(
+                f"netzmd: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in netzmd; please report it. "
+                "Run again with NETZMD_DEBUG=1 to see the traceback.",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+class DateParam(click.ParamType):  # type: ignore[type-arg]
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2026-11-27", param, ctx)
+
+
+DATE = DateParam()
+
+
+def today_option(f: F) -> F:
+    return click.option(
+        "--today",
+        type=DATE,
+        default=None,
+        help="Pretend today is this date (YYYY-MM-DD). Default: the real today.",
+    )(f)
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    def decorate(f: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=choices[0],
+            show_default=True,
+            help="Output format; json is stable, for scripts.",
+        )(f)
+
+    return decorate
+
+
+class Session:
+    """The vault, its settings and its refreshed index, made on first use."""
+
+    def __init__(self, vault_option: str | None) -> None:
+        self.vault_option = vault_option
+        self._vault: Vault | None = None
+        self._config: Config | None = None
+        self._index: Index | None = None
+
+    @property
+    def vault(self) -> Vault:
+        if self._vault is None:
+            from netzmd.vault import find_vault
+
+            self._vault = find_vault(self.vault_option, Path.cwd())
+        return self._vault
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from netzmd.config import load_config
+
+            self._config = load_config(self.vault.root)
+        return self._config
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            from netzmd.index import Index
+
+            index = Index(self.vault)
+            index.refresh(progress=_progress if sys.stderr.isatty() else None)
+            if sys.stderr.isatty():
+                click.echo("\r\033[K", nl=False, err=True)
+            self._index = index
+        return self._index
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+
+
+def _progress(done: int, total: int) -> None:
+    if total >= 1000:
+        click.echo(f"\rindexing notes: {done:,}/{total:,}", nl=False, err=True)
+
+
+def real_today(today: date | None) -> date:
+    return today if today is not None else date.today()
+
+
+def echo(text: str) -> None:
+    click.echo(text, color=None if "NO_COLOR" not in os.environ else False)
+
+
+@click.group(cls=NetzmdGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--vault",
+    envvar="NETZMD_VAULT",
+    type=click.Path(file_okay=False),
+    help="The vault folder. Default: $NETZMD_VAULT, else the first folder upwards from here "
+    "that holds netzmd.toml or contacts/.",
+)
+@click.version_option(__version__, prog_name="netzmd")
+@click.pass_context
+def main(ctx: click.Context, vault: str | None) -> None:
+    """netzmd keeps your professional network in plain Markdown notes.
+
+    Each person is one note in contacts/ with YAML front matter; netzmd lists, searches and
+    checks them, and tells you whom to get back in touch with.
+
+    \b
+    Examples:
+      netzmd init ~/network         make a new vault
+      netzmd list --circle competence --sort due
+      netzmd show zoe               one contact (case and accents ignored)
+      netzmd search "pasta bar"     full-text search
+      netzmd check                  find broken notes
+    """
+    session = Session(vault)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+
+
+# --- init -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("path", type=click.Path(file_okay=False), default=".")
+def init(path: str) -> None:
+    """Make a new vault at PATH (default: here).
+
+    Creates contacts/, templates/ (copies of the built-in templates, to edit), a netzmd.toml with
+    every setting commented, a .gitignore for the cache, and a git repository when git is
+    installed and PATH is not inside one already. Existing files are never overwritten.
+
+    \b
+    Example:
+      netzmd init ~/network && cd ~/network && netzmd add "Jane Doe" --circle competence
+    """
+    from netzmd.scaffold import init_vault
+
+    for line in init_vault(Path(path)):
+        echo(line)
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+@format_option("text", "json")
+@click.pass_obj
+def check(session: Session, paths: tuple[str, ...], fmt: str) -> None:
+    """Validate every note (or only PATHS) and print each problem.
+
+    Each problem is one line, `path:line: error|warning: message`, with the line counted in
+    the file (the opening --- is line 1). Exit status 0 when there is no error (warnings are
+    allowed), 1 otherwise.
+
+    \b
+    Examples:
+      netzmd check
+      netzmd check "contacts/Jane Doe.md"
+      netzmd check --format json | jq '.problems[] | select(.severity == "error")'
+    """
+    from netzmd import output, queries
+
+    wanted = {_vault_path(session.vault, p) for p in paths} if paths else None
+    report = queries.check(session.index, session.config, wanted)
+    if fmt == "json":
+        echo(output.dumps(report.to_json()))
+    else:
+        for problem in report.problems:
+            style = "red" if problem.severity == "error" else "yellow"
+            echo(click.style(str(problem), fg=style) if _color() else str(problem))
+        notes = "note" if report.notes == 1 else "notes"
+        click.echo(
+            f"{report.notes} {notes} checked: {_count(report.errors, 'error')}, "
+            f"{_count(report.warnings, 'warning')}",
+            err=True,
+        )
+    if report.errors:
+        sys.exit(1)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _vault_path(vault: Vault, given: str) -> str:
+    path = Path(given)
+    for base in (Path.cwd(), vault.root):
+        candidate = (base / path).absolute()
+        try:
+            return candidate.relative_to(vault.root).as_posix()
+        except ValueError:
+            continue
+    raise UsageError(f"'{given}' is not inside the vault {vault.root}")
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+@main.command(name="list")
+@click.option("--circle", type=click.Choice(["career", "competence", "publication"]))
+@click.option(
+    "--tag", "tags", multiple=True, help="Only contacts with this tag; repeat: all must match."
+)
+@click.option("--company", help="Only contacts whose company contains this text.")
+@click.option("--archived", is_flag=True, help="Include archived contacts.")
+@click.option(
+    "--sort",
+    type=click.Choice(["name", "last-contact", "due"]),
+    default="name",
+    show_default=True,
+    help="last-contact: longest without contact first; due: most overdue first.",
+)
+@format_option("text", "json", "csv")
+@today_option
+@click.pass_obj
+def list_(
+    session: Session,
+    circle: str | None,
+    tags: tuple[str, ...],
+    company: str | None,
+    archived: bool,
+    sort: str,
+    fmt: str,
+    today: date | None,
+) -> None:
+    """List contacts: name, circle, company, last contact and next due date.
+
+    Archived contacts are left out unless --archived is given.
+
+    \b
+    Examples:
+      netzmd list --circle competence --sort due
+      netzmd list --tag python --tag speaker
+      netzmd list --company acme --format csv > acme.csv
+      netzmd list --format json | jq -r '.[] | select(.vouches) | .name'
+    """
+    from netzmd import output, queries
+
+    day = real_today(today)
+    filters = queries.Filters(circle, tags, company, archived)
+    rows = queries.list_contacts(session.index, session.config, day, filters, sort)  # type: ignore[arg-type]
+    if fmt == "json":
+        echo(queries.contacts_json(session.index, rows))
+    elif fmt == "csv":
+        click.echo(
+            output.to_csv(
+                [
+                    "id",
+                    "name",
+                    "circle",
+                    "company",
+                    "role",
+                    "tags",
+                    "cadence",
+                    "last_contact",
+                    "next_due",
+                    "path",
+                ],
+                [
+                    [
+                        r.core["id"],
+                        r.core["name"],
+                        r.core["circle"] or "",
+                        r.core["company"] or "",
+                        r.core["role"] or "",
+                        ";".join(r.core["tags"]),
+                        r.status.cadence or "",
+                        _iso(r.status.last_contact),
+                        _iso(r.status.next_due),
+                        r.core["path"],
+                    ]
+                    for r in rows
+                ],
+            ),
+            nl=False,
+        )
+    else:
+        lines = []
+        for r in rows:
+            due = r.status.next_due
+            due_text = ""
+            if due is not None:
+                due_text = f"{due.isoformat()} ({output.relative(due, day, overdue=True)})"
+                if due < day and _color():
+                    due_text = click.style(due_text, fg="red")
+            name = r.core["name"] + (" (archived)" if r.core["archived"] else "")
+            lines.append(
+                [
+                    name,
+                    r.core["circle"] or "",
+                    r.core["company"] or "",
+                    _iso(r.status.last_contact),
+                    due_text,
+                ]
+            )
+        if lines:
+            echo(
+                output.table(
+                    ["NAME", "CIRCLE", "COMPANY", "LAST CONTACT", "NEXT DUE"],
+                    lines,
+                    limits=[32, 0, 30],
+                )
+            )
+        click.echo(f"{_count(len(rows), 'contact')}", err=True)
+    _broken_hint(session)
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _broken_hint(session: Session) -> None:
+    _, broken = session.index.count()
+    if broken:
+        click.echo(
+            f"{_count(broken, 'note')} could not be read; run 'netzmd check' to see why.", err=True
+        )
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--limit", default=10, show_default=True, help="How many recent interactions to show (0: all)."
+)
+@format_option("text", "json")
+@today_option
+@click.pass_obj
+def show(session: Session, name: str, limit: int, fmt: str, today: date | None) -> None:
+    """Show one contact: every field, next due date, recent interactions, open follow-ups.
+
+    NAME is the file name, the name or an alias; case and accents are ignored and a unique
+    prefix is enough. When several contacts match, they are listed (exit 1).
+
+    \b
+    Examples:
+      netzmd show "Zoë Müller"
+      netzmd show zoe
+      netzmd show max --format json
+    """
+    from netzmd import output, queries
+    from netzmd.showing import render_contact
+
+    day = real_today(today)
+    found = queries.resolve(session.index, name)
+    data = queries.contact_json(session.index, session.config, found.path, day)
+    if fmt == "json":
+        echo(output.dumps(data))
+    else:
+        echo(render_contact(data, day, limit=limit))
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True, help="How many hits at most.")
+@format_option("text", "json")
+@click.pass_obj
+def search(session: Session, query: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Full-text search over names, fields and note bodies, best match first.
+
+    Every word must match (as a word prefix; case and accents ignored). Each hit shows the
+    note's best matching line.
+
+    \b
+    Examples:
+      netzmd search kubernetes
+      netzmd search pasta bar
+      netzmd search acme --format json
+    """
+    from netzmd import output, queries
+
+    text = " ".join(query)
+    hits = queries.search(session.index, text, limit)
+    if fmt == "json":
+        echo(output.dumps([h.to_json() for h in hits]))
+        return
+    if not hits:
+        click.echo(f"no note matches '{text}'", err=True)
+        sys.exit(1)
+    for hit in hits:
+        location = f"{hit.path}:{hit.line}"
+        head = click.style(hit.name, bold=True) if _color() else hit.name
+        echo(f"{head}  {location}\n    {output.clip(hit.text, 100)}")

@@ -1,0 +1,146 @@
+"""Dates as people write them in notes: ISO dates, birthdays without a year, cadences.
+
+Pure functions; nothing here asks the clock what day it is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_YEARLESS = re.compile(r"^(?:--)?(\d{2})-(\d{2})$")
+
+
+def parse_iso(text: str) -> date | None:
+    """``YYYY-MM-DD`` to a date; None when it is not one (or an impossible one)."""
+    m = ISO_DATE.match(text)
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def add_months(d: date, months: int) -> date:
+    """Calendar months; the day is clamped to the month's length (31 Jan + 1 month = 28/29 Feb)."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def in_year(month: int, day: int, year: int) -> date:
+    """The day ``month-day`` falls on in ``year``; 29 February is 28 February in other years."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return date(year, month, day)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date whose year may be unknown, such as a birthday written ``--03-14``."""
+
+    year: int | None
+    month: int
+    day: int
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate | None:
+        """A date, ``YYYY-MM-DD``, ``--MM-DD`` or ``MM-DD``; None when it is none of them."""
+        if isinstance(value, date):
+            return cls(value.year, value.month, value.day)
+        if not isinstance(value, str):
+            return None
+        text = value.strip()
+        full = parse_iso(text)
+        if full is not None:
+            return cls(full.year, full.month, full.day)
+        m = _YEARLESS.match(text)
+        if not m:
+            return None
+        month, day = int(m[1]), int(m[2])
+        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+            return None
+        return cls(None, month, day)
+
+    def iso(self) -> str:
+        """``YYYY-MM-DD``, or the vCard form ``--MM-DD`` when the year is unknown."""
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def next_on_or_after(self, start: date) -> date:
+        """The first yearly occurrence on or after ``start``."""
+        when = in_year(self.month, self.day, start.year)
+        if when < start:
+            when = in_year(self.month, self.day, start.year + 1)
+        return when
+
+    def years_at(self, when: date) -> int | None:
+        """Completed years at the occurrence ``when`` (an age), None without a year."""
+        return None if self.year is None else when.year - self.year
+
+
+_CADENCE = re.compile(
+    r"^(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)$",
+    re.IGNORECASE,
+)
+_CADENCE_WORDS = {
+    "daily": (1, "d"),
+    "weekly": (1, "w"),
+    "biweekly": (2, "w"),
+    "fortnightly": (2, "w"),
+    "monthly": (1, "m"),
+    "quarterly": (3, "m"),
+    "half-yearly": (6, "m"),
+    "yearly": (1, "y"),
+    "annually": (1, "y"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """How often to be in touch: a count of days, weeks, calendar months or calendar years."""
+
+    count: int
+    unit: str  # "d", "w", "m" or "y"
+
+    @classmethod
+    def parse(cls, text: object) -> Cadence | None:
+        """``30d``, ``6w``, ``3m``, ``1y`` (also ``6 weeks``), or ``weekly`` … ``yearly``."""
+        if not isinstance(text, str):
+            return None
+        key = text.strip().lower()
+        if key in _CADENCE_WORDS:
+            return cls(*_CADENCE_WORDS[key])
+        m = _CADENCE.match(key)
+        if not m or int(m[1]) == 0:
+            return None
+        return cls(int(m[1]), m[2][0])
+
+    def add_to(self, d: date) -> date:
+        if self.unit == "d":
+            return d + timedelta(days=self.count)
+        if self.unit == "w":
+            return d + timedelta(weeks=self.count)
+        if self.unit == "m":
+            return add_months(d, self.count)
+        return add_months(d, 12 * self.count)
+
+    def approx_days(self) -> int:
+        """Length in days, for ranking how late a contact is relative to its cadence."""
+        per = {"d": 1, "w": 7, "m": 30, "y": 365}[self.unit]
+        return self.count * per
+
+
+def next_due(last_contact: date | None, cadence: Cadence | None, today: date) -> date | None:
+    """Last contact + cadence; today when there is a cadence but no contact; None without one."""
+    if cadence is None:
+        return None
+    if last_contact is None:
+        return today
+    return cadence.add_to(last_contact)

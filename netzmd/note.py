@@ -1,0 +1,402 @@
+"""Reading one note: bytes in, a ``Contact`` and its problems out. Nothing is ever written here.
+
+Line numbers count from the first line of the file, the opening ``---`` being line 1.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from netzmd.dates import Cadence, PartialDate, parse_iso
+from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
+
+MAX_BYTES = 1024 * 1024
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_INTERACTION = re.compile(
+    r"^\s*[-*+]\s+(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
+    r"\s*(?:[:–—-]\s+)?(.*)$"
+)
+_KIND = re.compile(r"^\[([^\[\]]{1,40})\]\s*(?!\()(.*)$")
+_TASK = re.compile(r"^\s*[-*+]\s+\[(.)\]\s+(.*)$")
+_DUE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})")
+_DONE_ON = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
+_TASK_SIGNIFIER = re.compile(r"\s*(?:📅|⏳|🛫|✅|➕|❌|🔁|⏫|🔼|🔽|⏬|🔺|🆔|⛔|🏁).*$")
+_WIKI = re.compile(r"^\[\[([^\[\]|#^]+)(?:[#^][^\[\]|]*)?(?:\|[^\[\]]*)?\]\]$")
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What reading one note gives: the contact (None after an error) and every problem."""
+
+    contact: Contact | None
+    problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+    body_line: int = 1  # the line the body starts on
+
+    @property
+    def ok(self) -> bool:
+        return self.contact is not None
+
+
+def contact_id(path: str) -> str:
+    """The file name without ``.md``."""
+    name = path.rsplit("/", 1)[-1]
+    return name[:-3] if name.lower().endswith(".md") else name
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 (with or without BOM) to text, or the problem that stops it."""
+    if len(data) > MAX_BYTES:
+        return None, Problem(
+            path, 1, "error", f"file is {len(data):,} bytes, over the 1 MiB limit for a note"
+        )
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        return None, Problem(path, line, "error", "binary content (a NUL byte): not a text note")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, Problem(
+            path,
+            line,
+            "error",
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the note as UTF-8",
+        )
+    return text.removeprefix("\ufeff"), None
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, int]:
+    """Find the front matter: (its text or None, the closing line number, the body's first line).
+
+    Raises ``ValueError`` when an opening ``---`` is never closed."""
+    if not text.startswith("---"):
+        return None, 0, 1
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---":
+        return None, 0, 1
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        stripped = lines[index].rstrip("\r").rstrip()
+        if stripped in ("---", "..."):
+            return "\n".join(lines[1:index]), index + 1, index + 2
+    raise ValueError("front matter opened on line 1 is never closed with a '---' line")
+
+
+def parse_note(path: str, data: bytes) -> Parsed:
+    """Read a note's bytes. Errors leave ``contact`` None; warnings keep the rest of the contact."""
+    text, problem = decode(path, data)
+    if text is None:
+        assert problem is not None
+        return Parsed(None, [problem])
+    conflict = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
+    if conflict is not None:
+        line = text.count("\n", 0, conflict.start()) + 1
+        return Parsed(
+            None,
+            [
+                Problem(
+                    path,
+                    line,
+                    "error",
+                    "git conflict markers: resolve the conflict (keep one side) and remove the "
+                    "<<<<<<< ======= >>>>>>> lines",
+                )
+            ],
+            text,
+        )
+    try:
+        fm_text, close_line, body_line = split_front_matter(text)
+    except ValueError as exc:
+        return Parsed(None, [Problem(path, 1, "error", str(exc))], text)
+    key_lines: dict[str, int] = {}
+    raw: Any = None
+    if fm_text is not None:
+        from netzmd.yamlread import FrontMatterError, load_mapping
+
+        try:
+            raw, key_lines = load_mapping(fm_text.replace("\r\n", "\n"))
+        except FrontMatterError as exc:
+            line = min(exc.line + 1, close_line)
+            return Parsed(None, [Problem(path, line, "error", exc.message)], text)
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            kind = "a list" if isinstance(raw, list) else "a single value"
+            return Parsed(
+                None,
+                [
+                    Problem(
+                        path,
+                        2,
+                        "error",
+                        f"front matter is {kind}, not a mapping of 'key: value' lines",
+                    )
+                ],
+                text,
+            )
+        key_lines = {k: v + 1 for k, v in key_lines.items()}
+    builder = _Builder(path, raw or {}, key_lines)
+    contact = builder.build()
+    body = text.split("\n")[body_line - 1 :] if body_line > 1 else text.split("\n")
+    _read_body(contact, body, body_line, builder.problems)
+    return Parsed(contact, builder.problems, text, body_line)
+
+
+class _Builder:
+    """Turns the front-matter mapping into a Contact, one warning per bad field."""
+
+    def __init__(self, path: str, raw: dict[Any, Any], key_lines: dict[str, int]) -> None:
+        self.path = path
+        self.raw = raw
+        self.lines = key_lines
+        self.problems: list[Problem] = []
+
+    def warn(self, key: str, message: str) -> None:
+        line = self.lines.get(key) or self.lines.get(key.split(".", 1)[0], 1)
+        self.problems.append(Problem(self.path, line, "warning", message))
+
+    def build(self) -> Contact:
+        ident = unicodedata.normalize("NFC", contact_id(self.path))
+        c = Contact(id=ident, path=self.path, name=ident)
+        fields: dict[str, Any] = {}
+        for key, value in self.raw.items():
+            key_text = str(key)
+            value = self._unwrap_link(key_text, value)
+            fields[key_text] = _jsonable(value)
+        c.fields = fields
+        get = self.raw.get
+        c.name = self.text("name") or ident
+        c.aliases = self.strings("aliases") + self.strings("alias")
+        circle = self.text("circle")
+        if circle is not None:
+            if circle.lower() in CIRCLES:
+                c.circle = circle.lower()
+            else:
+                self.warn(
+                    "circle",
+                    f"unknown circle '{circle}': use career, competence or publication",
+                )
+        c.tags = [t.lstrip("#") for t in self.strings("tags") + self.strings("tag") if t.strip("#")]
+        c.company = self.text("company")
+        c.role = self.text("role")
+        c.city = self.text("city")
+        c.emails = self.strings("email") + self.strings("emails")
+        c.phones = self.strings("phone") + self.strings("phones")
+        c.birthday = self.partial_date("birthday")
+        c.dates = self.labelled_dates()
+        cadence = self.text("cadence")
+        if cadence is not None:
+            if Cadence.parse(cadence) is None:
+                self.warn(
+                    "cadence",
+                    f"cadence '{cadence}' is not understood: write e.g. 30d, 6w, 3m, 1y, "
+                    "weekly, monthly, quarterly or yearly",
+                )
+            else:
+                c.cadence = cadence
+        c.last_contact_field = self.full_date("last_contact")
+        c.snooze_until = self.full_date("snooze_until")
+        met = get("met")
+        c.met = met.isoformat() if isinstance(met, date) else self.text("met")
+        c.introduced_by = self.link("introduced_by")
+        c.vouches = self.flag("vouches")
+        c.offers = self.text("offers")
+        c.archived = self.flag("archived")
+        return c
+
+    def _unwrap_link(self, key: str, value: Any) -> Any:
+        """``key: [[Jane Doe]]`` unquoted is a nested list to YAML; warn and keep the link."""
+        if (
+            isinstance(value, list)
+            and len(value) == 1
+            and isinstance(value[0], list)
+            and len(value[0]) == 1
+            and isinstance(value[0][0], str)
+        ):
+            target = value[0][0]
+            self.warn(
+                key,
+                f"unquoted wiki-link: YAML reads [[{target}]] as a nested list; "
+                f'write {key}: "[[{target}]]"',
+            )
+            fixed = f"[[{target}]]"
+            self.raw[key] = fixed
+            return fixed
+        return value
+
+    def text(self, key: str) -> str | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value.strip() or None
+        if isinstance(value, bool | date):
+            return str(value).lower() if isinstance(value, bool) else value.isoformat()
+        self.warn(key, f"'{key}' should be a single text value, not a {_kind(value)}")
+        return None
+
+    def strings(self, key: str) -> list[str]:
+        value = self.raw.get(key)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out: list[str] = []
+        for item in items:
+            if isinstance(item, str | date) and not isinstance(item, bool):
+                text = item if isinstance(item, str) else item.isoformat()
+                if text.strip():
+                    out.append(text.strip())
+            elif item is not None:
+                self.warn(key, f"'{key}' should be text or a list of texts, not a {_kind(item)}")
+        return out
+
+    def partial_date(self, key: str) -> PartialDate | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        parsed = PartialDate.parse(value)
+        if parsed is None:
+            self.warn(
+                key,
+                f"{key} '{_show(value)}' is not a date: write YYYY-MM-DD, or --MM-DD "
+                "when the year is unknown",
+            )
+        return parsed
+
+    def full_date(self, key: str) -> date | None:
+        value = self.raw.get(key)
+        if value is None or isinstance(value, date):
+            return value
+        self.warn(key, f"{key} '{_show(value)}' is not a date: write YYYY-MM-DD")
+        return None
+
+    def labelled_dates(self) -> dict[str, PartialDate]:
+        value = self.raw.get("dates")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.warn("dates", "'dates' should be a mapping of label: date lines")
+            return {}
+        out: dict[str, PartialDate] = {}
+        for label, when in value.items():
+            parsed = PartialDate.parse(when)
+            if parsed is None:
+                self.warn(
+                    f"dates.{label}",
+                    f"dates: '{label}' has '{_show(when)}', not a date: write YYYY-MM-DD "
+                    "or --MM-DD",
+                )
+            else:
+                out[str(label)] = parsed
+        return out
+
+    def link(self, key: str) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        m = _WIKI.match(value)
+        return m[1].strip() if m else value
+
+    def flag(self, key: str) -> bool:
+        value = self.raw.get(key)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        lowered = str(value).strip().lower()
+        meaning = lowered in ("yes", "y", "on", "1")
+        self.warn(
+            key,
+            f"{key} '{_show(value)}' should be true or false; read as {str(meaning).lower()}",
+        )
+        return meaning
+
+
+def _read_body(
+    contact: Contact, lines: list[str], first_line: int, problems: list[Problem]
+) -> None:
+    interactions: list[Interaction] = []
+    follow_ups: list[FollowUp] = []
+    fenced = False
+    for offset, line in enumerate(lines):
+        if ("`" in line or "~" in line) and _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or not line:
+            continue
+        head = line.lstrip()[:1]
+        if head not in ("-", "*", "+"):
+            continue
+        number = first_line + offset
+        m = _INTERACTION.match(line)
+        if m is not None:
+            raw_date = m[1] or m[2]
+            when = parse_iso(raw_date)
+            if when is None:
+                problems.append(
+                    Problem(
+                        contact.path,
+                        number,
+                        "warning",
+                        f"interaction date '{raw_date}' is not a real date; this entry is ignored",
+                    )
+                )
+                continue
+            rest = m[3].rstrip("\r").strip()
+            kind = None
+            k = _KIND.match(rest)
+            if k is not None:
+                kind, rest = k[1].strip(), k[2]
+            interactions.append(Interaction(when, rest, kind, number))
+            continue
+        t = _TASK.match(line)
+        if t is not None and t[1] in " xX-/":
+            content = t[2].rstrip("\r")
+            due_m = _DUE.search(content)
+            due = parse_iso(due_m[1]) if due_m else None
+            if due_m and due is None:
+                problems.append(
+                    Problem(
+                        contact.path,
+                        number,
+                        "warning",
+                        f"follow-up due date '{due_m[1]}' is not a real date",
+                    )
+                )
+            done_m = _DONE_ON.search(content)
+            done = t[1] in "xX-"
+            task_text = _TASK_SIGNIFIER.sub("", content).strip()
+            follow_ups.append(
+                FollowUp(due, task_text, done, number, parse_iso(done_m[1]) if done_m else None)
+            )
+    interactions.sort(key=lambda i: (i.date, i.line), reverse=True)
+    contact.interactions = interactions
+    contact.follow_ups = follow_ups
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+def _show(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)

@@ -1,0 +1,87 @@
+"""Plain-text presentation helpers shared by the commands and the templates (no click here)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+
+def days_word(days: int, *, past: str = "ago", overdue: bool = False) -> str:
+    """``today``, ``tomorrow``, ``in 3 days``; for the past ``3 days ago`` or ``3 days overdue``."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 0:
+        return f"in {days} days"
+    if days == -1 and not overdue:
+        return "yesterday"
+    n = -days
+    unit = "day" if n == 1 else "days"
+    return f"{n} {unit} overdue" if overdue else f"{n} {unit} {past}"
+
+
+def relative(when: date | None, today: date, *, overdue: bool = False) -> str:
+    if when is None:
+        return ""
+    return days_word((when - today).days, overdue=overdue)
+
+
+def width(text: str) -> int:
+    """Terminal columns: wide East Asian characters take two, combining marks none."""
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
+def clip(text: str, limit: int) -> str:
+    if width(text) <= limit:
+        return text
+    out = ""
+    for ch in text:
+        if width(out + ch) > limit - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, limits: Sequence[int] = ()
+) -> str:
+    """Columns padded to the widest cell; ``limits`` clips long cells per column."""
+    clipped = [
+        [
+            clip(cell, limits[i]) if i < len(limits) and limits[i] else cell
+            for i, cell in enumerate(row)
+        ]
+        for row in rows
+    ]
+    widths = [width(h) for h in headers]
+    for row in clipped:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], width(cell))
+    lines = []
+    for row in [list(headers), *clipped]:
+        cells = [cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,246 @@
+"""What the read-only commands ask of the index: lists, look-ups, full-text search, checks.
+
+Pure of click: everything takes data (and ``today``) and returns data.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from netzmd.config import Config
+from netzmd.errors import Ambiguous, NotFound
+from netzmd.index import Index
+from netzmd.model import Problem, Status, status
+from netzmd.names import Candidate, duplicates, find, fold, query_words
+
+SortKey = Literal["name", "last-contact", "due"]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    circle: str | None = None
+    tags: tuple[str, ...] = ()
+    company: str | None = None
+    archived: bool = False  # include archived contacts
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    core: dict[str, Any]
+    status: Status
+
+
+def list_contacts(
+    index: Index, config: Config, today: date, filters: Filters, sort: SortKey = "name"
+) -> list[Row]:
+    wanted_tags = [fold(t.lstrip("#")) for t in filters.tags]
+    company = fold(filters.company) if filters.company else None
+    rows = []
+    for core in index.cores(archived=filters.archived):
+        if filters.circle and core["circle"] != filters.circle:
+            continue
+        if wanted_tags:
+            have = {fold(t) for t in core["tags"]}
+            if not all(t in have for t in wanted_tags):
+                continue
+        if company and company not in fold(core["company"] or ""):
+            continue
+        rows.append(Row(core, status(core, today, config.cadence)))
+    if sort == "last-contact":  # longest without contact first; never contacted before all
+        rows.sort(key=lambda r: r.status.last_contact or date.min)
+    elif sort == "due":  # soonest (most overdue) first; no cadence last
+        rows.sort(key=lambda r: r.status.next_due or date.max)
+    return rows
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _dynamic(s: Status) -> str:
+    return (
+        f'"cadence": {json.dumps(s.cadence, ensure_ascii=False)}, '
+        f'"last_contact": {json.dumps(_iso(s.last_contact))}, '
+        f'"next_due": {json.dumps(_iso(s.next_due))}'
+    )
+
+
+def contacts_json(index: Index, rows: list[Row]) -> str:
+    """The JSON array of full contacts, one per line, assembled from the stored halves."""
+    docs = (
+        index.all_documents()
+        if len(rows) > 200
+        else index.documents([r.core["path"] for r in rows])
+    )
+    parts = []
+    for r in rows:
+        head, tail = docs[r.core["path"]]
+        parts.append(f"{head}, {_dynamic(r.status)}, {tail}")
+    if not parts:
+        return "[]"
+    return "[\n" + ",\n".join(parts) + "\n]"
+
+
+def contact_json(index: Index, config: Config, path: str, today: date) -> dict[str, Any]:
+    """One contact's full JSON, keys in the documented order."""
+    doc = index.contact(path)
+    if doc is None:
+        raise NotFound(f"{path}: no readable contact")
+    core = next(c for c in index.cores(archived=True) if c["path"] == path)
+    s = status(core, today, config.cadence)
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        out[key] = value
+        if key == "name":
+            out.update(
+                cadence=s.cadence, last_contact=_iso(s.last_contact), next_due=_iso(s.next_due)
+            )
+    return out
+
+
+def candidates(index: Index) -> list[Candidate]:
+    return [Candidate(p, i, n, tuple(a), arch) for p, i, n, a, arch in index.names()]
+
+
+def resolve(index: Index, query: str) -> Candidate:
+    """The one contact a person means by ``query``, or a NetzmdError that helps them on."""
+    match = find(query, candidates(index))
+    if match.found is not None:
+        return match.found
+    if match.ambiguous:
+        lines = "\n".join(f"  {c.name}  ({c.path})" for c in match.ambiguous[:20])
+        more = f"\n  … and {len(match.ambiguous) - 20} more" if len(match.ambiguous) > 20 else ""
+        raise Ambiguous(
+            f"'{query}' matches {len(match.ambiguous)} contacts:\n{lines}{more}",
+            hint="Type more of the name, or the file name.",
+        )
+    hint = "Run 'netzmd list' to see every contact, or 'netzmd add NAME' to add one."
+    if match.suggestions:
+        names = ", ".join(c.name for c in match.suggestions)
+        hint = f"Did you mean: {names}?"
+    raise NotFound(f"no contact matches '{query}'", hint=hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    name: str
+    path: str
+    line: int
+    text: str
+    rank: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "path": self.path,
+            "line": self.line,
+            "text": self.text,
+            "rank": round(self.rank, 4),
+        }
+
+
+def search(index: Index, query: str, limit: int = 20) -> list[Hit]:
+    """Ranked full-text hits (names weigh most, then front matter, then the body), each with the
+    first line of the note that holds a query word."""
+    words = query_words(query)
+    found = index.search(query, limit)
+    if not found:
+        return []
+    names = {p: (i, n) for p, i, n, _, _ in index.names()}
+    hits = []
+    for path, rank in found:
+        ident, name = names.get(path, (path, path))
+        line, text = _matching_line(index, path, words)
+        hits.append(Hit(ident, name, path, line, text, -rank))
+    return hits
+
+
+def _matching_line(index: Index, path: str, words: list[str]) -> tuple[int, str]:
+    try:
+        text = (index.vault.root / path).read_text("utf-8-sig", errors="replace")
+    except OSError:
+        return 1, ""
+    lines = text.splitlines()
+    best: tuple[int, int, str] | None = None
+    for number, line in enumerate(lines, 1):
+        folded = fold(line)
+        score = sum(1 for w in words if w in folded)
+        if score and (best is None or score > best[0]):
+            best = (score, number, line.strip())
+            if score == len(words):
+                break
+    if best is None:
+        return 1, lines[0].strip() if lines else ""
+    return best[1], best[2]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    notes: int
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "warning")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "notes": self.notes,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckReport:
+    """Every problem in the vault (or in ``paths``): per-note errors and warnings, names claimed
+    twice, file names that differ only in Unicode normalization, and settings."""
+    problems = list(config.warnings) + index.problems()
+    cands = candidates(index)
+    for key, owners in duplicates(cands):
+        if len({o.id for o in owners}) == 1 and len({o.path for o in owners}) > 1:
+            continue  # reported below as NFC/NFD twins when that is what they are
+        where = ", ".join(o.path for o in owners)
+        for o in owners:
+            others = ", ".join(x.path for x in owners if x is not o)
+            problems.append(
+                Problem(
+                    o.path,
+                    1,
+                    "warning",
+                    f"duplicate name: '{key}' is also claimed by {others}; "
+                    "rename one or remove the alias",
+                )
+            )
+        del where
+    by_nfc: dict[str, list[str]] = {}
+    for c in cands:
+        by_nfc.setdefault(unicodedata.normalize("NFC", c.path), []).append(c.path)
+    for variants in by_nfc.values():
+        if len(variants) > 1:
+            for v in variants:
+                others = ", ".join(repr(x) for x in variants if x != v)
+                problems.append(
+                    Problem(
+                        v,
+                        1,
+                        "warning",
+                        f"duplicate file name: the same name in another Unicode form "
+                        f"(NFC/NFD) exists: {others}; keep one",
+                    )
+                )
+    if paths is not None:
+        problems = [p for p in problems if p.path in paths]
+    problems.sort(key=lambda p: (p.path, p.line, p.severity))
+    notes, _ = index.count()
+    return CheckReport(len(paths) if paths is not None else notes, problems)

@@ -1,0 +1,150 @@
+"""Where the vault is and which files in it are notes."""
+
+from __future__ import annotations
+
+import os
+import stat as statmod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netzmd.config import CONFIG_NAME
+from netzmd.errors import VaultNotFound
+from netzmd.model import Problem
+
+CONTACTS = "contacts"
+TEMPLATES = "templates"
+CACHE = ".netzmd"
+
+# size, mtime_ns, ctime_ns, inode: a file whose four numbers are unchanged is (nearly) unchanged.
+StatKey = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Vault:
+    root: Path
+
+    @property
+    def contacts(self) -> Path:
+        return self.root / CONTACTS
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES
+
+    @property
+    def cache(self) -> Path:
+        return self.root / CACHE
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the vault, ``/``-separated, as used in output and the index."""
+        return path.relative_to(self.root).as_posix()
+
+
+_HINT = (
+    "Run netzmd inside a vault (a folder with contacts/ or netzmd.toml), pass --vault PATH, "
+    "set NETZMD_VAULT, or create one with 'netzmd init PATH'."
+)
+
+
+def is_vault(path: Path) -> bool:
+    return (path / CONFIG_NAME).is_file() or (path / CONTACTS).is_dir()
+
+
+def find_vault(explicit: str | None, cwd: Path) -> Vault:
+    """``--vault`` or ``NETZMD_VAULT`` (passed in as ``explicit``), else walk up from ``cwd``."""
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not root.is_dir():
+            raise VaultNotFound(f"vault folder '{explicit}' does not exist", hint=_HINT)
+        if not is_vault(root):
+            raise VaultNotFound(
+                f"'{explicit}' is not a netzmd vault: it has neither contacts/ nor {CONFIG_NAME}",
+                hint=_HINT,
+            )
+        return Vault(root.resolve())
+    here = cwd.resolve()
+    for folder in (here, *here.parents):
+        if is_vault(folder):
+            return Vault(folder)
+    raise VaultNotFound(f"no netzmd vault in {here} or any folder above it", hint=_HINT)
+
+
+@dataclass(slots=True)
+class Scan:
+    files: dict[str, StatKey] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _skip(name: str) -> bool:
+    return name.startswith(".") or name.endswith("~")
+
+
+def scan_notes(vault: Vault) -> Scan:
+    """Every ``*.md`` under ``contacts/`` with its stat key; hidden files and folders are skipped.
+
+    A symlink is followed only when it stays inside the vault; one that leaves it is an error."""
+    result = Scan()
+    root_real = os.path.realpath(vault.root)
+    stack = [vault.contacts]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            rel = vault.rel(folder) if folder != vault.root else "."
+            result.problems.append(Problem(rel, 1, "error", f"cannot read folder: {exc.strerror}"))
+            continue
+        for entry in entries:
+            name = entry.name
+            if _skip(name):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    _symlink(vault, root_real, path, name, result)
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                    continue
+                if not name.lower().endswith(".md"):
+                    continue
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if statmod.S_ISREG(st.st_mode):
+                result.files[vault.rel(path)] = (
+                    st.st_size,
+                    st.st_mtime_ns,
+                    st.st_ctime_ns,
+                    st.st_ino,
+                )
+    return result
+
+
+def _symlink(vault: Vault, root_real: str, path: Path, name: str, result: Scan) -> None:
+    rel = vault.rel(path)
+    target = os.path.realpath(path)
+    if os.path.commonpath([root_real, target]) != root_real:
+        result.problems.append(
+            Problem(
+                rel,
+                1,
+                "error",
+                f"symlink points outside the vault (to {target}); netzmd does not follow it: "
+                "move the note into the vault instead",
+            )
+        )
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        result.problems.append(Problem(rel, 1, "warning", "broken symlink: its target is missing"))
+        return
+    if statmod.S_ISDIR(st.st_mode):
+        result.problems.append(
+            Problem(rel, 1, "warning", "symlinked folder inside the vault is not followed")
+        )
+    elif statmod.S_ISREG(st.st_mode) and name.lower().endswith(".md"):
+        result.files[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
