@@ -261,7 +261,9 @@ def _color() -> bool:
 
 
 @main.command(name="list")
-@click.option("--circle", type=click.Choice(["career", "competence", "publication"]))
+@click.option(
+    "--circle", type=click.Choice(["career", "competence", "publication"]), help="Only this circle."
+)
 @click.option(
     "--tag", "tags", multiple=True, help="Only contacts with this tag; repeat: all must match."
 )
@@ -450,3 +452,95 @@ def search(session: Session, query: tuple[str, ...], limit: int, fmt: str) -> No
         location = f"{hit.path}:{hit.line}"
         head = click.style(hit.name, bold=True) if _color() else hit.name
         echo(f"{head}  {location}\n    {output.clip(hit.text, 100)}")
+
+
+# --- agenda -----------------------------------------------------------------------------------
+
+
+@main.command()
+@today_option
+@click.option(
+    "--days",
+    default=14,
+    show_default=True,
+    type=click.IntRange(0, 3660),
+    help="How many days ahead.",
+)
+@click.option(
+    "--circle", type=click.Choice(["career", "competence", "publication"]), help="Only this circle."
+)
+@click.option(
+    "--tag", "tags", multiple=True, help="Only contacts with this tag; repeat: all must match."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default=None,
+    help="text (terminal), md (a note with [[links]]) or json. Default: text, or from the "
+    "--output file's ending (.md, .json).",
+)
+@click.option("--template", help="Render with this template (a name in templates/ or a file path).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file (atomically; left untouched when nothing changed).",
+)
+@click.pass_obj
+def agenda(
+    session: Session,
+    today: date | None,
+    days: int,
+    circle: str | None,
+    tags: tuple[str, ...],
+    fmt: str | None,
+    template: str | None,
+    output: str | None,
+) -> None:
+    """What to do for your network from today through the next --days days.
+
+    Four sections, each item saying why it is there: follow-ups due (overdue first), people to
+    get back in touch with (by cadence: their own or their circle's default), birthdays and
+    other dates, and greetings for occasions such as Christmas. Archived contacts are never on
+    it.
+
+    \b
+    Examples:
+      netzmd agenda
+      netzmd agenda --days 30 --circle competence
+      netzmd agenda --format md --output Agenda.md
+      netzmd agenda --format json | jq '.keep_in_touch[].name'
+      netzmd agenda --template my-weekly.txt.j2
+    """
+    from netzmd import agenda as rules
+    from netzmd import output as out
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output else ""
+        fmt = {".md": "md", ".json": "json"}.get(suffix, "text")
+    day = real_today(today)
+    data = rules.build_agenda(
+        session.index.cores(), session.config, day, days, circle=circle, tags=tags
+    )
+    if fmt == "json":
+        if template:
+            raise UsageError("--template applies to text and md output, not json")
+        text = out.dumps(data) + "\n"
+    else:
+        from netzmd.render import render
+
+        name = template or f"agenda.{'md' if fmt == 'md' else 'txt'}.j2"
+        color = fmt == "text" and output is None and _color()
+        text = render(session.vault, name, {**data, "days": days}, color=color)
+    if output is None:
+        click.echo(text, nl=False, color=True if fmt == "text" and _color() else None)
+        _broken_hint(session)
+        return
+    from netzmd.atomic import write_if_changed
+
+    target = Path(output)
+    try:
+        written = write_if_changed(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise NetzmdError(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"{'wrote' if written else 'unchanged'} {output}", err=True)

@@ -1,0 +1,202 @@
+"""The agenda rules: what to do for the network between today and *until*.
+
+Pure: takes the contacts' core records (see ``model.core_json``), the settings and ``today``,
+returns the agenda as JSON-ready data. Archived contacts are never on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from netzmd.config import Config, Occasion
+from netzmd.dates import PartialDate, in_year
+from netzmd.model import effective_cadence, status
+from netzmd.names import fold
+
+DEFAULT_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    today: date
+    until: date
+
+    @classmethod
+    def of(cls, today: date, days: int) -> Window:
+        return cls(today, today + timedelta(days=days))
+
+    def offset(self, when: date) -> int:
+        return (when - self.today).days
+
+
+def build_agenda(
+    cores: list[dict[str, Any]],
+    config: Config,
+    today: date,
+    days: int = DEFAULT_DAYS,
+    *,
+    circle: str | None = None,
+    tags: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The agenda as documented JSON: follow_ups, keep_in_touch, dates, greetings."""
+    window = Window.of(today, days)
+    wanted = [fold(t.lstrip("#")) for t in tags]
+    people = [
+        c
+        for c in cores
+        if not c["archived"]
+        and (circle is None or c["circle"] == circle)
+        and all(t in {fold(x) for x in c["tags"]} for t in wanted)
+    ]
+    return {
+        "today": today.isoformat(),
+        "until": window.until.isoformat(),
+        "follow_ups": follow_ups(people, window),
+        "keep_in_touch": keep_in_touch(people, config, window),
+        "dates": dates(people, window),
+        "greetings": greetings(people, config.occasions, window),
+    }
+
+
+def _who(c: dict[str, Any]) -> dict[str, Any]:
+    return {"id": c["id"], "name": c["name"]}
+
+
+def follow_ups(people: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:
+    """Open tasks due on or before *until*: overdue first, then by date."""
+    until = window.until.isoformat()
+    items = []
+    for c in people:
+        for due, text, line in c["follow_ups"]:
+            if due is None or due > until:
+                continue
+            when = date.fromisoformat(due)
+            items.append(
+                {
+                    **_who(c),
+                    "due": due,
+                    "in_days": window.offset(when),
+                    "text": text,
+                    "path": c["path"],
+                    "line": line,
+                }
+            )
+    items.sort(key=lambda i: (i["due"], fold(i["name"]), i["line"]))
+    return items
+
+
+def keep_in_touch(
+    people: list[dict[str, Any]], config: Config, window: Window
+) -> list[dict[str, Any]]:
+    """Contacts whose next due date is on or before *until*, unless snoozed past today.
+
+    Ordered by lateness relative to the cadence: 10 days late on 30 days ranks above 20 days
+    late on a year."""
+    ranked: list[tuple[float, str, dict[str, Any]]] = []
+    for c in people:
+        snooze = c["snooze_until"]
+        if snooze is not None and window.today < date.fromisoformat(snooze):
+            continue
+        s = status(c, window.today, config.cadence)
+        if s.next_due is None or s.next_due > window.until:
+            continue
+        _, cadence = effective_cadence(c["cadence"], c["circle"], config.cadence)
+        assert cadence is not None
+        late = (window.today - s.next_due).days
+        if s.last_contact is None:
+            length = cadence.approx_days()
+            reason = "no contact logged yet"
+        else:
+            length = max((s.next_due - s.last_contact).days, 1)
+            reason = _reason(s.last_contact, window.today, s.cadence or "")
+        ranked.append(
+            (
+                -late / length,
+                fold(c["name"]),
+                {
+                    **_who(c),
+                    "last_contact": s.last_contact.isoformat() if s.last_contact else None,
+                    "cadence": s.cadence,
+                    "due": s.next_due.isoformat(),
+                    "in_days": window.offset(s.next_due),
+                    "reason": reason,
+                    "path": c["path"],
+                },
+            )
+        )
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [item for _, _, item in ranked]
+
+
+def _reason(last: date, today: date, cadence: str) -> str:
+    ago = (today - last).days
+    since = "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
+    return f"last contact {since}, cadence {cadence}"
+
+
+def dates(people: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:
+    """Birthdays and labelled dates whose yearly occurrence falls in the window."""
+    items = []
+    for c in people:
+        entries: list[tuple[str, str]] = []
+        if c["birthday"]:
+            entries.append(("birthday", c["birthday"]))
+        entries.extend(c["dates"].items())
+        for label, text in entries:
+            when = PartialDate.parse(text)
+            if when is None:
+                continue
+            occurs = when.next_on_or_after(window.today)
+            if occurs > window.until:
+                continue
+            items.append(
+                {
+                    **_who(c),
+                    "label": label,
+                    "date": occurs.isoformat(),
+                    "in_days": window.offset(occurs),
+                    "years": when.years_at(occurs),
+                    "path": c["path"],
+                }
+            )
+    items.sort(key=lambda i: (i["date"], fold(i["name"]), i["label"]))
+    return items
+
+
+def next_occasion(o: Occasion, today: date) -> date:
+    when = in_year(o.month, o.day, today.year)
+    return when if when >= today else in_year(o.month, o.day, today.year + 1)
+
+
+def greetings(
+    people: list[dict[str, Any]], occasions: tuple[Occasion, ...], window: Window
+) -> list[dict[str, Any]]:
+    """Occasions whose next date is before *until* + lead days, with whom to greet."""
+    items = []
+    for o in occasions:
+        when = next_occasion(o, window.today)
+        if when > window.until + timedelta(days=o.lead_days):
+            continue
+        circles = set(o.circles)
+        tags = {fold(t) for t in o.tags}
+        if not circles and not tags:
+            circles = {"competence"}
+        whom = [
+            _who(c) for c in people if c["circle"] in circles or tags & {fold(t) for t in c["tags"]}
+        ]
+        if not whom:
+            continue
+        whom.sort(key=lambda w: fold(w["name"]))
+        items.append(
+            {
+                "occasion": o.name,
+                "date": when.isoformat(),
+                "in_days": window.offset(when),
+                "lead_days": o.lead_days,
+                "contacts": whom,
+            }
+        )
+    items.sort(key=lambda i: (i["date"], i["occasion"]))
+    return items

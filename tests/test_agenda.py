@@ -1,0 +1,245 @@
+"""The agenda rules as pure functions with a fixed today."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from netzmd.agenda import build_agenda
+from netzmd.config import Config, Occasion, parse_config
+from netzmd.model import core_json
+from netzmd.note import parse_note
+
+
+def core(text: str, name: str = "Jane Doe") -> dict[str, Any]:
+    parsed = parse_note(f"contacts/{name}.md", text.encode())
+    assert parsed.contact is not None, parsed.problems
+    return core_json(parsed.contact)
+
+
+def agenda(cores: list[dict[str, Any]], today: str, days: int = 14, **kw: Any) -> dict[str, Any]:
+    config = kw.pop("config", Config(occasions=()))
+    return build_agenda(cores, config, date.fromisoformat(today), days, **kw)
+
+
+def names(items: list[dict[str, Any]]) -> list[str]:
+    return [i["name"] for i in items]
+
+
+# --- window -------------------------------------------------------------------------------------
+
+
+def test_window_includes_both_ends() -> None:
+    c = core("---\nbirthday: --12-11\ndates:\n  start: 2020-11-27\n---\n")
+    result = agenda([c], "2026-11-27", 14)
+    assert result["today"] == "2026-11-27"
+    assert result["until"] == "2026-12-11"
+    assert [(d["label"], d["date"], d["in_days"]) for d in result["dates"]] == [
+        ("start", "2026-11-27", 0),
+        ("birthday", "2026-12-11", 14),
+    ]
+    assert agenda([c], "2026-11-27", 13)["dates"][-1]["label"] == "start"
+
+
+def test_dates_across_new_year() -> None:
+    c = core("---\nbirthday: 1990-01-03\ndates:\n  wedding: --12-30\n---\n")
+    result = agenda([c], "2026-12-28", 14)
+    assert [(d["label"], d["date"], d["years"], d["in_days"]) for d in result["dates"]] == [
+        ("wedding", "2026-12-30", None, 2),
+        ("birthday", "2027-01-03", 37, 6),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        ("2027-02-20", "2027-02-28"),  # not a leap year: 28 February
+        ("2028-02-20", "2028-02-29"),  # leap year: the day itself
+    ],
+)
+def test_29_february(today: str, expected: str) -> None:
+    c = core("---\nbirthday: 1992-02-29\n---\n")
+    (item,) = agenda([c], today)["dates"]
+    assert item["date"] == expected
+    assert item["years"] == int(expected[:4]) - 1992
+
+
+def test_birthday_without_year_has_no_age() -> None:
+    for written in ("--06-02", "06-02"):
+        (item,) = agenda([core(f"---\nbirthday: {written}\n---\n")], "2026-06-01")["dates"]
+        assert item == {
+            "id": "Jane Doe",
+            "name": "Jane Doe",
+            "label": "birthday",
+            "date": "2026-06-02",
+            "in_days": 1,
+            "years": None,
+            "path": "contacts/Jane Doe.md",
+        }
+
+
+def test_past_occurrence_this_year_is_not_listed() -> None:
+    assert agenda([core("---\nbirthday: --11-26\n---\n")], "2026-11-27")["dates"] == []
+
+
+# --- keep in touch ------------------------------------------------------------------------------
+
+
+def test_month_cadence_from_31_january() -> None:
+    c = core("---\ncadence: 1m\nlast_contact: 2026-01-31\n---\n")
+    (item,) = agenda([c], "2026-02-20")["keep_in_touch"]
+    assert item["due"] == "2026-02-28"
+    assert item["in_days"] == 8
+    assert item["last_contact"] == "2026-01-31"
+    assert item["cadence"] == "1m"
+    (leap,) = agenda([core("---\ncadence: 1m\nlast_contact: 2024-01-31\n---\n")], "2024-02-20")[
+        "keep_in_touch"
+    ]
+    assert leap["due"] == "2024-02-29"
+
+
+def test_no_contact_logged_is_due_today() -> None:
+    (item,) = agenda([core("---\ncadence: 6w\n---\n")], "2026-11-27")["keep_in_touch"]
+    assert item["due"] == "2026-11-27"
+    assert item["in_days"] == 0
+    assert item["last_contact"] is None
+    assert item["reason"] == "no contact logged yet"
+
+
+def test_backdated_interaction_restarts_the_clock() -> None:
+    before = core("---\ncadence: 30d\nlast_contact: 2026-09-01\n---\n")
+    assert agenda([before], "2026-11-27")["keep_in_touch"][0]["due"] == "2026-10-01"
+    after = core(
+        "---\ncadence: 30d\nlast_contact: 2026-09-01\n---\n- 2026-11-20 [call] backdated entry\n"
+    )
+    assert agenda([after], "2026-11-27")["keep_in_touch"] == []
+    assert agenda([after], "2026-12-10", 14)["keep_in_touch"][0]["due"] == "2026-12-20"
+
+
+def test_future_interaction_does_not_count() -> None:
+    c = core("---\ncadence: 30d\n---\n- 2026-09-01 coffee\n- 2027-01-15 [lunch] planned\n")
+    (item,) = agenda([c], "2026-11-27")["keep_in_touch"]
+    assert item["last_contact"] == "2026-09-01"
+    assert item["due"] == "2026-10-01"
+
+
+def test_snooze_keeps_off_until_the_date() -> None:
+    c = core("---\ncadence: 30d\nsnooze_until: 2026-12-15\n---\n- 2026-01-01 coffee\n")
+    assert agenda([c], "2026-12-14")["keep_in_touch"] == []
+    assert names(agenda([c], "2026-12-15")["keep_in_touch"]) == ["Jane Doe"]
+
+
+def test_archived_is_never_on_the_agenda() -> None:
+    c = core(
+        "---\ncadence: 30d\narchived: true\nbirthday: --11-28\ncircle: competence\n---\n"
+        "- [ ] call 📅 2026-11-01\n"
+    )
+    result = agenda([c], "2026-11-27", config=Config())
+    assert result["follow_ups"] == result["keep_in_touch"] == result["dates"] == []
+    assert result["greetings"] == []
+
+
+def test_circle_default_cadence() -> None:
+    config = parse_config('[cadence]\ncompetence = "3m"\n')
+    c = core("---\ncircle: competence\n---\n- 2026-08-01 lunch\n")
+    (item,) = agenda([c], "2026-11-27", config=config)["keep_in_touch"]
+    assert (item["cadence"], item["due"]) == ("3m", "2026-11-01")
+    own = core("---\ncircle: competence\ncadence: 1y\n---\n- 2026-08-01 lunch\n")
+    assert agenda([own], "2026-11-27", config=config)["keep_in_touch"] == []
+    no_circle = core("---\n---\n- 2026-08-01 lunch\n")
+    assert agenda([no_circle], "2026-11-27", config=config)["keep_in_touch"] == []
+
+
+def test_order_by_lateness_relative_to_cadence() -> None:
+    month = core("---\ncadence: 30d\n---\n- 2026-09-28 call\n", "Month")  # due 10-28: 30 late
+    year = core("---\ncadence: 1y\n---\n- 2025-10-08 call\n", "Year")  # due 2026-10-08: 50 late
+    week = core("---\ncadence: 1w\n---\n- 2026-11-18 call\n", "Week")  # due 11-25: 2 late
+    upcoming = core("---\ncadence: 30d\n---\n- 2026-11-01 call\n", "Upcoming")  # due in 4
+    result = agenda([year, upcoming, week, month], "2026-11-27")
+    assert names(result["keep_in_touch"]) == ["Month", "Week", "Year", "Upcoming"]
+
+
+def test_ten_days_late_on_30_days_beats_twenty_days_late_on_a_year() -> None:
+    short = core("---\ncadence: 30d\n---\n- 2026-10-18 call\n", "Short")  # due 11-17: 10 late
+    long = core("---\ncadence: 1y\n---\n- 2025-11-07 call\n", "Long")  # due 11-07: 20 late
+    assert names(agenda([long, short], "2026-11-27")["keep_in_touch"]) == ["Short", "Long"]
+
+
+# --- follow-ups ---------------------------------------------------------------------------------
+
+
+def test_follow_ups_overdue_first_then_by_date() -> None:
+    c = core(
+        "---\n---\n- [ ] b 📅 2026-12-05\n- [ ] a 📅 2026-11-01\n- [x] done 📅 2026-11-02\n"
+        "- [ ] late 📅 2026-12-12\n- [ ] no date\n"
+    )
+    d = core("---\n---\n- [ ] c 📅 2026-11-27\n", "Bob")
+    items = agenda([c, d], "2026-11-27")["follow_ups"]
+    assert [(i["text"], i["due"], i["in_days"]) for i in items] == [
+        ("a", "2026-11-01", -26),
+        ("c", "2026-11-27", 0),
+        ("b", "2026-12-05", 8),
+    ]
+    assert items[0]["line"] == 4 and items[0]["id"] == "Jane Doe"
+
+
+# --- greetings ----------------------------------------------------------------------------------
+
+XMAS = Occasion("Christmas", 12, 24, 21, ("competence",), ())
+
+
+def test_occasion_lead_time() -> None:
+    c = core("---\ncircle: competence\n---\n")
+    config = Config(occasions=(XMAS,))
+    # until = 12-02; 12-02 + 21 = 12-23: one day short
+    assert agenda([c], "2026-11-18", config=config)["greetings"] == []
+    (item,) = agenda([c], "2026-11-19", config=config)["greetings"]  # until + 21 = 12-24
+    assert item == {
+        "occasion": "Christmas",
+        "date": "2026-12-24",
+        "in_days": 35,
+        "lead_days": 21,
+        "contacts": [{"id": "Jane Doe", "name": "Jane Doe"}],
+    }
+
+
+def test_occasion_on_its_day_and_after() -> None:
+    c = core("---\ncircle: competence\n---\n")
+    config = Config(occasions=(XMAS,))
+    assert agenda([c], "2026-12-24", config=config)["greetings"][0]["in_days"] == 0
+    assert agenda([c], "2026-12-25", config=config)["greetings"] == []
+
+
+def test_occasion_circles_and_tags_and_default() -> None:
+    a = core("---\ncircle: competence\n---\n", "Anna")
+    b = core("---\ncircle: career\ntags: [nordics]\n---\n", "Björn")
+    c = core("---\ncircle: publication\n---\n", "Carl")
+    tagged = Occasion("Midsummer", 6, 24, 14, (), ("nordics",))
+    default = Occasion("Thanks", 6, 24, 14, (), ())
+    both = Occasion("Both", 6, 24, 14, ("publication",), ("nordics",))
+    config = Config(occasions=(tagged, default, both))
+    greetings = agenda([c, b, a], "2026-06-20", config=config)["greetings"]
+    assert {g["occasion"]: names(g["contacts"]) for g in greetings} == {
+        "Midsummer": ["Björn"],
+        "Thanks": ["Anna"],
+        "Both": ["Björn", "Carl"],
+    }
+
+
+def test_default_config_has_christmas_for_competence() -> None:
+    c = core("---\ncircle: competence\n---\n")
+    (item,) = agenda([c], "2026-12-01", config=Config())["greetings"]
+    assert item["occasion"] == "Christmas"
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+def test_circle_and_tag_filters_apply_to_every_section() -> None:
+    a = core("---\ncircle: competence\ntags: [python]\nbirthday: --12-01\n---\n", "Anna")
+    b = core("---\ncircle: career\nbirthday: --12-01\n---\n", "Bert")
+    assert names(agenda([a, b], "2026-11-27", circle="career")["dates"]) == ["Bert"]
+    assert names(agenda([a, b], "2026-11-27", tags=("python",))["dates"]) == ["Anna"]
+    assert agenda([a, b], "2026-11-27", tags=("python", "go"))["dates"] == []

@@ -1,0 +1,169 @@
+"""Rendering the agenda: golden files, template lookup order, template errors, --output."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from netzmd.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "agenda-vault"
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = "2026-11-27"
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    target = tmp_path / "vault"
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns(".netzmd"))
+    return target
+
+
+def agenda(vault: Path, *args: str) -> Result:
+    return CliRunner().invoke(
+        main, ["--vault", str(vault), "agenda", "--today", TODAY, *args], catch_exceptions=False
+    )
+
+
+def golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("NETZMD_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{name} differs; rerun with NETZMD_UPDATE_GOLDEN=1 to accept the new output"
+    )
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("text", "agenda.txt"), ("md", "agenda.md")])
+def test_golden(vault: Path, fmt: str, name: str) -> None:
+    result = agenda(vault, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert "\033[" not in result.output  # no colour when stdout is not a terminal
+    golden(name, result.output)
+
+
+def test_json_shape(vault: Path) -> None:
+    result = agenda(vault, "--format", "json")
+    data = json.loads(result.output)
+    assert list(data) == ["today", "until", "follow_ups", "keep_in_touch", "dates", "greetings"]
+    assert (data["today"], data["until"]) == (TODAY, "2026-12-11")
+    assert set(data["follow_ups"][0]) >= {"id", "name", "due", "in_days", "text"}
+    assert set(data["keep_in_touch"][0]) >= {
+        "id", "name", "last_contact", "cadence", "due", "in_days", "reason"
+    }  # fmt: skip
+    assert set(data["dates"][0]) >= {"id", "name", "label", "date", "in_days", "years"}
+    assert set(data["greetings"][0]) >= {"occasion", "date", "in_days", "contacts"}
+    mm = next(d for d in data["dates"] if d["label"] == "work anniversary")
+    assert mm == {
+        "id": "Max Mustermann",
+        "name": "Maximilian Mustermann",
+        "label": "work anniversary",
+        "date": "2026-12-10",
+        "in_days": 13,
+        "years": 7,
+        "path": "contacts/colleagues/Max Mustermann.md",
+    }
+
+
+def test_markdown_links_every_contact(vault: Path) -> None:
+    text = agenda(vault, "--format", "md").output
+    assert "[[Max Mustermann|Maximilian Mustermann]]" in text
+    assert "[[Jane Doe]]" in text
+    assert "Olaf Old" not in text  # archived
+
+
+def test_vault_template_wins(vault: Path) -> None:
+    (vault / "templates").mkdir()
+    (vault / "templates" / "agenda.txt.j2").write_text(
+        "{{ follow_ups | length }} follow-ups, first: {{ follow_ups[0].text }} "
+        "({{ follow_ups[0].in_days | days(overdue=True) }})\n",
+        encoding="utf-8",
+    )
+    result = agenda(vault)
+    assert result.output == "2 follow-ups, first: old promise (7 days overdue)\n"
+    assert agenda(vault, "--format", "md").output.startswith("# Agenda 2026-11-27")
+
+
+def test_template_by_name_and_by_path(vault: Path, tmp_path: Path) -> None:
+    (vault / "templates").mkdir()
+    (vault / "templates" / "brief.txt.j2").write_text("{{ until }}\n", encoding="utf-8")
+    assert agenda(vault, "--template", "brief.txt.j2").output == "2026-12-11\n"
+    other = tmp_path / "elsewhere.j2"
+    other.write_text("{{ dates | map(attribute='name') | join(', ') }}\n", encoding="utf-8")
+    assert agenda(vault, "--template", str(other)).output == (
+        "Zoë Müller, Jane Doe, Maximilian Mustermann\n"
+    )
+    missing = agenda(vault, "--template", "nope.j2")
+    assert missing.exit_code == 1
+    assert "template 'nope.j2' not found" in missing.output
+
+
+def test_broken_template_names_file_and_line(vault: Path) -> None:
+    (vault / "templates").mkdir()
+    bad = vault / "templates" / "agenda.txt.j2"
+    bad.write_text("line one\n{% for x in dates %}\n{{ x.name }\n{% endfor %}\n", encoding="utf-8")
+    result = agenda(vault)
+    assert result.exit_code == 1
+    assert f"{bad}:3: error:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_undefined_variable_is_an_error_with_line(vault: Path) -> None:
+    (vault / "templates").mkdir()
+    bad = vault / "templates" / "agenda.md.j2"
+    bad.write_text("# ok\n\n{{ today }}\n{{ no_such_thing }}\n", encoding="utf-8")
+    result = agenda(vault, "--format", "md")
+    assert result.exit_code == 1
+    assert f"{bad}:4: error: 'no_such_thing' is undefined" in result.output
+
+
+def test_output_writes_atomically_and_only_on_change(vault: Path) -> None:
+    target = vault / "Agenda.md"
+    first = agenda(vault, "--output", str(target))
+    assert first.exit_code == 0
+    assert "wrote" in first.output
+    assert target.read_text(encoding="utf-8").startswith("# Agenda 2026-11-27")  # md from suffix
+    stamp = target.stat().st_mtime_ns
+    os.utime(target, ns=(stamp - 10**9, stamp - 10**9))
+    second = agenda(vault, "--output", str(target))
+    assert "unchanged" in second.output
+    assert target.stat().st_mtime_ns == stamp - 10**9  # not rewritten
+    assert [p.name for p in vault.iterdir() if "netzmd-tmp" in p.name] == []
+    json_target = vault / "agenda.json"
+    agenda(vault, "--output", str(json_target))
+    assert json.loads(json_target.read_text(encoding="utf-8"))["today"] == TODAY
+
+
+def test_json_with_template_is_a_usage_error(vault: Path) -> None:
+    result = agenda(vault, "--format", "json", "--template", "x.j2")
+    assert result.exit_code == 2
+
+
+def test_sample_network_agenda_is_full_on_any_day() -> None:
+    """The README's first command shows every section on any day of the coming year."""
+    from datetime import date, timedelta
+
+    from netzmd.agenda import build_agenda
+    from netzmd.config import load_config
+    from netzmd.index import Index
+    from netzmd.vault import Vault
+
+    sample = Vault(Path(__file__).parent.parent)
+    with Index(sample) as index:
+        index.refresh()
+        cores = index.cores()
+    config = load_config(sample.root)
+    start = date.fromisoformat(TODAY)
+    for offset in range(366):
+        today = start + timedelta(days=offset)
+        data = build_agenda(cores, config, today)
+        for section in ("follow_ups", "keep_in_touch", "dates"):
+            assert data[section], (today, section)
+    assert any(
+        build_agenda(cores, config, start + timedelta(days=d))["greetings"] for d in (0, 180)
+    )
