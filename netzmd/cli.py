@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -29,7 +30,8 @@ class NetzmdGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NetzmdError as exc:
-            click.echo(f"netzmd: error: {exc.message}", err=True)
+            located = re.match(r"^[^\s:][^:]*:\d+: error: ", exc.message)  # path:line: error:
+            click.echo(exc.message if located else f"netzmd: error: {exc.message}", err=True)
             if exc.hint:
                 click.echo(exc.hint, err=True)
             ctx.exit(exc.exit_code)
@@ -243,14 +245,22 @@ def _count(n: int, word: str) -> str:
 
 
 def _vault_path(vault: Vault, given: str) -> str:
+    """A note path given on the command line (relative to here or to the vault) as the
+    vault-relative path the index uses."""
     path = Path(given)
+    inside = False
     for base in (Path.cwd(), vault.root):
-        candidate = (base / path).absolute()
+        candidate = Path(os.path.normpath(base / path))
         try:
-            return candidate.relative_to(vault.root).as_posix()
+            rel = candidate.relative_to(vault.root).as_posix()
         except ValueError:
             continue
-    raise UsageError(f"'{given}' is not inside the vault {vault.root}")
+        inside = True
+        if candidate.is_file() or candidate.is_symlink():
+            return rel
+    if not inside:
+        raise UsageError(f"'{given}' is not inside the vault {vault.root}")
+    raise UsageError(f"no note at '{given}'", hint="Give the path of a note in contacts/.")
 
 
 def _color() -> bool:
@@ -423,7 +433,9 @@ def show(session: Session, name: str, limit: int, fmt: str, today: date | None) 
 
 @main.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True, help="How many hits at most.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1), help="How many hits at most."
+)
 @format_option("text", "json")
 @click.pass_obj
 def search(session: Session, query: tuple[str, ...], limit: int, fmt: str) -> None:

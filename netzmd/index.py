@@ -26,7 +26,7 @@ from netzmd.model import Problem, core_json, static_json
 from netzmd.vault import StatKey, Vault, scan_notes
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 
@@ -94,10 +94,30 @@ class Index:
             raise
         self.db.commit()
 
+    def _start_afresh(self) -> None:
+        """The cache file turned out damaged: throw it away and build a new one."""
+        self.db.close()
+        file = self.vault.cache / DB_NAME
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(file) + suffix).unlink(missing_ok=True)
+            self.db, self.persistent = _connect(str(file)), True
+        except (OSError, sqlite3.Error):
+            self.db, self.persistent = _connect(":memory:"), False
+
     def refresh(
         self, progress: ProgressFn | None = None, only: set[str] | None = None
     ) -> RefreshStats:
         """Bring the rows in line with the files. ``only``: limit the work to these paths."""
+        try:
+            return self._refresh(progress, only)
+        except sqlite3.DatabaseError as exc:
+            if not (self.persistent and _damaged(exc)):
+                raise
+        self._start_afresh()
+        return self._refresh(progress, only)
+
+    def _refresh(self, progress: ProgressFn | None, only: set[str] | None) -> RefreshStats:
         started = time.time_ns()
         scan = scan_notes(self.vault)
         self.scan_problems = scan.problems
@@ -133,7 +153,13 @@ class Index:
             for done, path in enumerate(work, 1):
                 if progress is not None and done % 200 == 0:
                     progress(done, total)
-                data = _read(self.vault.root / path)
+                try:
+                    data = _read(self.vault.root / path)
+                except OSError as exc:  # no permission, an I/O error: this note's problem
+                    if path in known:
+                        stats.changed.append(path)
+                    rows.append(_unreadable(path, disk[path], started, exc))
+                    continue
                 if data is None:  # vanished between scan and read
                     if path in known:
                         stats.removed.append(path)
@@ -238,6 +264,16 @@ class Index:
 
     def search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """(path, rank) of the best matches; lower rank is better."""
+        try:
+            return self._search(query, limit)
+        except sqlite3.DatabaseError as exc:
+            if not (self.persistent and _damaged(exc)):
+                raise
+        self._start_afresh()
+        self._refresh(None, None)
+        return self._search(query, limit)
+
+    def _search(self, query: str, limit: int) -> list[tuple[str, float]]:
         self._sync_fts()
         from netzmd.names import fts_query
 
@@ -261,11 +297,15 @@ class Index:
         ).fetchall()
         if not pending:
             return
+        from netzmd.names import fts_fold
         from netzmd.note import decode, split_front_matter
 
         rows = []
         for rowid, path, name, aliases in pending:
-            data = _read(self.vault.root / path) or b""
+            try:
+                data = _read(self.vault.root / path) or b""
+            except OSError:
+                data = b""
             text = decode(path, data)[0] or ""
             try:
                 fm, _, body_line = split_front_matter(text)
@@ -273,7 +313,7 @@ class Index:
                 fm, body_line = None, 1
             body = "\n".join(text.split("\n")[body_line - 1 :])
             names = " ".join([name, *json.loads(aliases), path.rsplit("/", 1)[-1][:-3]])
-            rows.append((rowid, names, fm or "", body))
+            rows.append((rowid, fts_fold(names), fts_fold(fm or ""), fts_fold(body)))
         with self._write() as db:
             db.executemany("INSERT INTO fts(rowid, name, fields, body) VALUES (?,?,?,?)", rows)
             db.executemany("UPDATE notes SET in_fts=1 WHERE rowid=?", [(r[0],) for r in rows])
@@ -329,12 +369,25 @@ def _row(path: str, key: StatKey, seen_ns: int, digest: bytes, data: bytes) -> t
     )
 
 
+def _unreadable(path: str, key: StatKey, seen_ns: int, exc: OSError) -> tuple[Any, ...]:
+    """The row of a note that cannot be read: an error, and the last good contact is kept."""
+    reason = exc.strerror or str(exc)
+    problems = json.dumps([[1, "error", f"cannot read the note: {reason}"]])
+    return (path, *key, seen_ns, b"", 0, problems)
+
+
 def _read(path: Path) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read()
     except (FileNotFoundError, IsADirectoryError):
         return None
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB: the file is broken, not merely busy or read-only."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 def _open(file: Path) -> tuple[sqlite3.Connection, bool]:

@@ -83,9 +83,20 @@ def duplicates(candidates: list[Candidate]) -> list[tuple[str, list[Candidate]]]
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+_PLAIN_LETTERS = re.compile("[" + "".join(map(chr, _PLAIN)) + "]")
+
+
+def fts_fold(text: str) -> str:
+    """What goes into (and is asked of) the full-text index. The tokenizer drops combining
+    accents itself but keeps letters such as ß, ł, ı, ø; fold those the way ``fold`` does (cheap:
+    no normalization, and str.translate is slow on long texts)."""
+    folded = text.casefold()
+    return _PLAIN_LETTERS.sub(lambda m: str(_PLAIN[ord(m[0])]), folded)
+
+
 def fts_query(text: str) -> str | None:
     """A person's words as an FTS5 query: every word must match, each as a prefix."""
-    words = _WORD.findall(text)
+    words = _WORD.findall(fts_fold(text))
     if not words:
         return None
     return " ".join(f'"{w}"*' for w in words)

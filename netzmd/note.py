@@ -17,7 +17,7 @@ from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
 MAX_BYTES = 1024 * 1024
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
 _INTERACTION = re.compile(
     r"^\s*[-*+]\s+(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
     r"\s*(?:[:–—-]\s+)?(.*)$"
@@ -86,7 +86,9 @@ def split_front_matter(text: str) -> tuple[str | None, int, int]:
     for index in range(1, len(lines)):
         stripped = lines[index].rstrip("\r").rstrip()
         if stripped in ("---", "..."):
-            return "\n".join(lines[1:index]), index + 1, index + 2
+            # each line keeps its newline: a block scalar (``|``) last in the front matter
+            # keeps its final newline, and a CRLF note's last line does not end in a lone CR
+            return "".join(f"{line}\n" for line in lines[1:index]), index + 1, index + 2
     raise ValueError("front matter opened on line 1 is never closed with a '---' line")
 
 
@@ -122,9 +124,9 @@ def parse_note(path: str, data: bytes) -> Parsed:
         from netzmd.yamlread import FrontMatterError, load_mapping
 
         try:
-            raw, key_lines = load_mapping(fm_text.replace("\r\n", "\n"))
+            raw, key_lines = load_mapping(fm_text.replace("\r\n", "\n"), first_line=2)
         except FrontMatterError as exc:
-            line = min(exc.line + 1, close_line)
+            line = min(exc.line, close_line)
             return Parsed(None, [Problem(path, line, "error", exc.message)], text)
         if raw is None:
             raw = {}
@@ -142,7 +144,6 @@ def parse_note(path: str, data: bytes) -> Parsed:
                 ],
                 text,
             )
-        key_lines = {k: v + 1 for k, v in key_lines.items()}
     builder = _Builder(path, raw or {}, key_lines)
     contact = builder.build()
     body = text.split("\n")[body_line - 1 :] if body_line > 1 else text.split("\n")

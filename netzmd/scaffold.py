@@ -70,10 +70,10 @@ def init_vault(root: Path) -> list[str]:
             for template in sorted(source.iterdir()):
                 if template.is_file() and not template.name.startswith("."):
                     _write_new(
-                        root / TEMPLATES / template.name, template.read_text("utf-8"), report
+                        root / TEMPLATES / template.name, root, template.read_text("utf-8"), report
                     )
-        _write_new(root / CONFIG_NAME, DEFAULT_CONFIG, report)
-        _write_new(root / ".gitignore", f"{CACHE}/\n", report)
+        _write_new(root / CONFIG_NAME, root, DEFAULT_CONFIG, report)
+        _write_new(root / ".gitignore", root, f"{CACHE}/\n", report)
     except OSError as exc:
         raise NetzmdError(f"cannot create the vault at {root}: {exc.strerror}") from None
     report.append(_git_init(root))
@@ -81,8 +81,8 @@ def init_vault(root: Path) -> list[str]:
     return report
 
 
-def _write_new(path: Path, text: str, report: list[str]) -> None:
-    rel = path.relative_to(path.parent.parent) if path.parent.name == TEMPLATES else path.name
+def _write_new(path: Path, root: Path, text: str, report: list[str]) -> None:
+    rel = path.relative_to(root).as_posix()
     try:
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

@@ -17,9 +17,15 @@ from typing import Any, ClassVar
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIBYAML = _BaseLoader is not yaml.SafeLoader
+
+# YAML 1.1 also ends a line at NEL, LS and PS; in a note only "\n" does. While parsing they hide
+# behind noncharacters, so that they stay text and line numbers stay the file's line numbers.
+_HIDE = str.maketrans({"\x85": "\ufdd0", "\u2028": "\ufdd1", "\u2029": "\ufdd2"})
+_RESTORE = str.maketrans({"\ufdd0": "\x85", "\ufdd1": "\u2028", "\ufdd2": "\u2029"})
 
 
 class DuplicateKeyError(ConstructorError):
@@ -38,6 +44,11 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc]
     """A safe loader with a small, literal-minded set of implicit types."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+    hidden_breaks = False  # True when the text was read with ``_HIDE`` applied
+
+    def construct_scalar(self, node: ScalarNode) -> Any:
+        value = super().construct_scalar(node)
+        return value.translate(_RESTORE) if self.hidden_breaks else value
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[str, yaml.Mark] = {}
@@ -45,7 +56,7 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc]
             if isinstance(key_node, ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                 key = key_node.value
                 if key in seen:
-                    raise DuplicateKeyError(key, seen[key], key_node.start_mark)
+                    raise DuplicateKeyError(key.translate(_RESTORE), seen[key], key_node.start_mark)
                 seen[key] = key_node.start_mark
         result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return result
@@ -71,6 +82,12 @@ NoteLoader.add_implicit_resolver(
 )
 NoteLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
 NoteLoader.add_constructor("tag:yaml.org,2002:timestamp", NoteLoader.construct_iso_date)
+# Explicit ``!!binary`` and ``!!set`` would give bytes and sets, which JSON cannot hold: keep the
+# text as written, and a set as the mapping (of nulls) it is written as.
+NoteLoader.add_constructor("tag:yaml.org,2002:binary", NoteLoader.construct_yaml_str)
+NoteLoader.add_constructor("tag:yaml.org,2002:set", NoteLoader.construct_yaml_map)
+# ``<<`` merges as a key; as a value it is the text typed.
+NoteLoader.add_constructor("tag:yaml.org,2002:merge", NoteLoader.construct_yaml_str)
 
 
 def _bool(loader: Any, node: ScalarNode) -> bool:
@@ -89,45 +106,121 @@ class FrontMatterError(Exception):
         self.message = message
 
 
-def load_mapping(text: str) -> tuple[Any, dict[str, int]]:
+def load_mapping(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     """Parse front matter text into (data, key lines).
 
+    ``first_line`` is the number of the line ``text`` starts on; every line number given out,
+    in key lines, in ``FrontMatterError.line`` and inside its message, counts from there.
     The key lines map each top-level key, and ``key.sub`` for the keys of a nested mapping, to
-    its line (1-based, relative to ``text``). Raises ``FrontMatterError``."""
+    its line. Raises ``FrontMatterError``."""
+    hide = text != text.translate(_HIDE) and text == text.translate(_RESTORE)
+    if hide:
+        text = text.translate(_HIDE)
     loader = NoteLoader(text)
+    loader.hidden_breaks = hide
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        _check_shape(node)
         data = loader.construct_document(node)
         lines: dict[str, int] = {}
+
+        def name(key_node: ScalarNode) -> str:
+            return str(key_node.value).translate(_RESTORE) if hide else str(key_node.value)
+
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
                 if isinstance(key_node, ScalarNode):
-                    key = str(key_node.value)
-                    lines.setdefault(key, key_node.start_mark.line + 1)
+                    key = name(key_node)
+                    lines.setdefault(key, key_node.start_mark.line + first_line)
                     if isinstance(value_node, MappingNode):
                         for sub_key, _ in value_node.value:
                             if isinstance(sub_key, ScalarNode):
                                 lines.setdefault(
-                                    f"{key}.{sub_key.value}", sub_key.start_mark.line + 1
+                                    f"{key}.{name(sub_key)}", sub_key.start_mark.line + first_line
                                 )
         return data, lines
     except DuplicateKeyError as exc:
-        first = exc.first_mark.line + 1
+        first = exc.first_mark.line + first_line
         assert exc.problem_mark is not None
-        second = exc.problem_mark.line + 1
+        second = exc.problem_mark.line + first_line
         problem = (exc.problem or "").format(first=first, second=second)
         raise FrontMatterError(second, problem) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        context_line = exc.context_mark.line + 1 if exc.context_mark is not None else line
+        line = mark.line + first_line if mark is not None else first_line
+        context_line = exc.context_mark.line + first_line if exc.context_mark is not None else line
         raise FrontMatterError(line, _describe(exc).format(context_line=context_line)) from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml reads the UTF-8 encoding of ``text``: its position is a byte offset.
+        if _LIBYAML:
+            line = text.encode()[: exc.position].count(b"\n") + first_line
+        else:
+            line = text[: exc.position].count("\n") + first_line
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise FrontMatterError(
+            line, f"invalid YAML: the unprintable character U+{code:04X} is not allowed"
+        ) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(1, f"invalid YAML: {exc}") from None
+        message = " ".join(str(exc).split())
+        raise FrontMatterError(first_line, f"invalid YAML: {message}") from None
     finally:
         loader.dispose()
+
+
+MAX_DEPTH = 100  # levels of nested lists and mappings
+MAX_ALIAS_EXPANSION = 100_000  # values that aliases may add when expanded
+
+
+def _check_shape(root: Node) -> None:
+    """Refuse what would make reading the data explode: an alias inside its own anchor (a value
+    that contains itself), nesting deeper than ``MAX_DEPTH``, and aliases that expand to more
+    than ``MAX_ALIAS_EXPANSION`` extra values (a "billion laughs")."""
+    size: dict[int, int] = {}  # expanded node count of each finished node
+    depth: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if key in size:
+            continue
+        children = _children(node)
+        if finished:
+            active.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if depth[key] > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_DEPTH} levels deep",
+                    problem_mark=node.start_mark,
+                )
+            continue
+        active.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in active:
+                raise yaml.MarkedYAMLError(
+                    problem="an alias refers to the anchor it is inside (a value that "
+                    "contains itself)",
+                    problem_mark=child.start_mark,
+                )
+            if id(child) not in size:
+                stack.append((child, False))
+    if size[id(root)] - len(size) > MAX_ALIAS_EXPANSION:
+        raise yaml.MarkedYAMLError(
+            problem=f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra values",
+            problem_mark=root.start_mark,
+        )
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:

@@ -1,0 +1,134 @@
+"""Shared fixtures: throw-away vaults and a way to run the command line on them."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from click.testing import CliRunner, Result
+
+from netzmd.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class MakeVault(Protocol):
+    def __call__(
+        self,
+        notes: Mapping[str, str] | None = None,
+        config: str | None = None,
+        *,
+        name: str = "vault",
+    ) -> Path: ...
+
+
+class Run(Protocol):
+    def __call__(
+        self,
+        vault: Path | None,
+        *args: str,
+        env: Mapping[str, str | None] | None = None,
+        input: str | None = None,
+    ) -> Result: ...
+
+
+def write_notes(root: Path, notes: Mapping[str, str]) -> None:
+    """Write ``{relpath: text}`` under ``root`` (relpaths are relative to the vault)."""
+    for rel, text in notes.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+
+
+def age(path: Path, seconds: int = 3600) -> None:
+    """Move a file's mtime into the past, so that the index trusts its stat (not "racy")."""
+    when = time.time_ns() - seconds * 1_000_000_000
+    os.utime(path, ns=(when, when))
+
+
+def age_all(root: Path, seconds: int = 3600) -> None:
+    for path in root.rglob("*.md"):
+        if not path.is_symlink():
+            age(path, seconds)
+
+
+def note(front: str = "", body: str = "") -> str:
+    """A note with the given front matter lines (without the fences) and body."""
+    return f"---\n{front.strip()}\n---\n\n{body.strip()}\n" if front.strip() else body
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's vault, colours or debug switch."""
+    for name in ("NETZMD_VAULT", "NETZMD_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> MakeVault:
+    """A factory: ``make_vault({"contacts/Jane Doe.md": text}, config=toml)`` → the vault root.
+
+    The vault always has ``contacts/``; ``netzmd.toml`` is written only when ``config`` is given.
+    """
+
+    def make(
+        notes: Mapping[str, str] | None = None,
+        config: str | None = None,
+        *,
+        name: str = "vault",
+    ) -> Path:
+        root = tmp_path / name
+        (root / "contacts").mkdir(parents=True, exist_ok=True)
+        if config is not None:
+            (root / "netzmd.toml").write_text(config, encoding="utf-8")
+        write_notes(root, notes or {})
+        return root
+
+    return make
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def run(runner: CliRunner) -> Run:
+    """``run(vault, "list", "--format", "json")``: invoke ``netzmd --vault VAULT …``.
+
+    ``vault=None`` leaves ``--vault`` out (discovery from the cwd or NETZMD_VAULT)."""
+
+    def invoke(
+        vault: Path | None,
+        *args: str,
+        env: Mapping[str, str | None] | None = None,
+        input: str | None = None,
+    ) -> Result:
+        argv: list[str] = ["--vault", str(vault), *args] if vault is not None else [*args]
+        return runner.invoke(main, argv, env=env, input=input, catch_exceptions=True)
+
+    return invoke
+
+
+def no_traceback(result: Result) -> None:
+    """The command ended through its own error handling, not an escaped exception."""
+    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stderr
+    if result.exception is not None:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def json_of(result: Result) -> Any:
+    import json
+
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def names_of(items: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [str(item["name"]) for item in items]

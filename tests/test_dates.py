@@ -1,0 +1,296 @@
+"""Dates as people write them: partial dates (birthdays without a year), cadences, calendar
+months and years, and when a contact is next due."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netzmd.dates import Cadence, PartialDate, add_months, in_year, next_due, parse_iso
+
+# --- parse_iso ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-20", date(2026, 11, 20)),
+        ("2024-02-29", date(2024, 2, 29)),
+        ("2023-02-29", None),  # not a leap year
+        ("2026-04-31", None),
+        ("2026-13-01", None),
+        ("2026-00-10", None),
+        ("2026-01-00", None),
+        ("2026-1-2", None),
+        ("20261120", None),
+        ("2026-11-20 ", None),
+        ("2026-11-20T10:00", None),
+        ("", None),
+    ],
+)
+def test_parse_iso(text: str, expected: date | None) -> None:
+    assert parse_iso(text) == expected
+
+
+# --- PartialDate.parse and iso --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1990-03-14", PartialDate(1990, 3, 14)),
+        (date(1990, 3, 14), PartialDate(1990, 3, 14)),
+        ("--03-14", PartialDate(None, 3, 14)),
+        ("03-14", PartialDate(None, 3, 14)),
+        ("  --03-14  ", PartialDate(None, 3, 14)),
+        ("--02-29", PartialDate(None, 2, 29)),  # valid: some years have it
+        ("02-29", PartialDate(None, 2, 29)),
+        ("2024-02-29", PartialDate(2024, 2, 29)),
+        ("--12-31", PartialDate(None, 12, 31)),
+        ("--01-01", PartialDate(None, 1, 1)),
+    ],
+)
+def test_partial_date_parse_valid(value: object, expected: PartialDate) -> None:
+    assert PartialDate.parse(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "--02-30",
+        "--02-31",
+        "--04-31",
+        "--13-01",
+        "--00-10",
+        "--01-00",
+        "02-30",
+        "2023-02-29",
+        "2026-02-30",
+        "-03-14",
+        "---03-14",
+        "3-14",
+        "--3-14",
+        "14.03.",
+        "sometime in May",
+        "",
+        None,
+        1990,
+        ["--03-14"],
+        True,
+    ],
+)
+def test_partial_date_parse_invalid(value: object) -> None:
+    assert PartialDate.parse(value) is None
+
+
+@pytest.mark.parametrize(
+    ("partial", "iso"),
+    [
+        (PartialDate(None, 3, 14), "--03-14"),
+        (PartialDate(None, 12, 1), "--12-01"),
+        (PartialDate(1990, 3, 4), "1990-03-04"),
+        (PartialDate(33, 1, 2), "0033-01-02"),
+    ],
+)
+def test_partial_date_iso(partial: PartialDate, iso: str) -> None:
+    assert partial.iso() == iso
+    assert PartialDate.parse(iso) == partial
+
+
+@given(st.dates())
+def test_partial_date_round_trips(d: date) -> None:
+    full = PartialDate.parse(d.isoformat())
+    assert full == PartialDate(d.year, d.month, d.day)
+    assert full is not None and full.iso() == d.isoformat()
+    yearless = PartialDate.parse(f"--{d.month:02d}-{d.day:02d}")
+    assert yearless == PartialDate(None, d.month, d.day)
+    assert yearless is not None and yearless.iso() == f"--{d.month:02d}-{d.day:02d}"
+
+
+# --- in_year and next_on_or_after -----------------------------------------------------------
+
+
+def test_in_year_feb_29() -> None:
+    assert in_year(2, 29, 2024) == date(2024, 2, 29)
+    assert in_year(2, 29, 2025) == date(2025, 2, 28)
+    assert in_year(2, 29, 2100) == date(2100, 2, 28)  # not a leap year
+    assert in_year(2, 29, 2000) == date(2000, 2, 29)
+    assert in_year(3, 1, 2025) == date(2025, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("partial", "start", "expected"),
+    [
+        # same day counts ("on or after")
+        (PartialDate(None, 3, 14), date(2026, 3, 14), date(2026, 3, 14)),
+        (PartialDate(None, 3, 14), date(2026, 3, 13), date(2026, 3, 14)),
+        (PartialDate(None, 3, 14), date(2026, 3, 15), date(2027, 3, 14)),
+        # windows crossing New Year
+        (PartialDate(None, 1, 5), date(2026, 12, 20), date(2027, 1, 5)),
+        (PartialDate(None, 12, 31), date(2026, 12, 31), date(2026, 12, 31)),
+        (PartialDate(None, 1, 1), date(2026, 12, 31), date(2027, 1, 1)),
+        (PartialDate(1980, 1, 1), date(2026, 1, 2), date(2027, 1, 1)),
+        # 29 February: itself in leap years, 28 February otherwise
+        (PartialDate(None, 2, 29), date(2024, 1, 1), date(2024, 2, 29)),
+        (PartialDate(None, 2, 29), date(2024, 2, 29), date(2024, 2, 29)),
+        (PartialDate(None, 2, 29), date(2025, 1, 1), date(2025, 2, 28)),
+        (PartialDate(None, 2, 29), date(2025, 2, 28), date(2025, 2, 28)),
+        (PartialDate(None, 2, 29), date(2025, 3, 1), date(2026, 2, 28)),
+        (PartialDate(None, 2, 29), date(2027, 3, 1), date(2028, 2, 29)),
+        (PartialDate(2000, 2, 29), date(2023, 12, 25), date(2024, 2, 29)),
+        (PartialDate(None, 2, 28), date(2024, 2, 28), date(2024, 2, 28)),
+        (PartialDate(None, 3, 1), date(2024, 2, 29), date(2024, 3, 1)),
+    ],
+)
+def test_next_on_or_after(partial: PartialDate, start: date, expected: date) -> None:
+    assert partial.next_on_or_after(start) == expected
+
+
+def _occurs_on(d: date, month: int, day: int) -> bool:
+    if (d.month, d.day) == (month, day):
+        return True
+    return (month, day) == (2, 29) and (d.month, d.day) == (2, 28) and not calendar.isleap(d.year)
+
+
+@settings(max_examples=200)
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    st.integers(1, 12),
+    st.integers(1, 31),
+)
+def test_next_on_or_after_is_the_first_occurrence(start: date, month: int, day: int) -> None:
+    if day > calendar.monthrange(2000, month)[1]:
+        return
+    expected = start
+    while not _occurs_on(expected, month, day):  # walk day by day: at most a year
+        expected += timedelta(days=1)
+    assert PartialDate(None, month, day).next_on_or_after(start) == expected
+    assert PartialDate(1970, month, day).next_on_or_after(start) == expected
+
+
+def test_years_at() -> None:
+    assert PartialDate(1990, 3, 14).years_at(date(2026, 3, 14)) == 36
+    assert PartialDate(None, 3, 14).years_at(date(2026, 3, 14)) is None
+
+
+# --- Cadence --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "unit"),
+    [
+        ("30d", 30, "d"),
+        ("6w", 6, "w"),
+        ("3m", 3, "m"),
+        ("1y", 1, "y"),
+        ("weekly", 1, "w"),
+        ("monthly", 1, "m"),
+        ("quarterly", 3, "m"),
+        ("yearly", 1, "y"),
+        ("Monthly", 1, "m"),
+        (" 30d ", 30, "d"),
+        ("30D", 30, "d"),
+        ("6 weeks", 6, "w"),
+        ("2 months", 2, "m"),
+        ("1 year", 1, "y"),
+        ("10 days", 10, "d"),
+    ],
+)
+def test_cadence_parse_valid(text: str, count: int, unit: str) -> None:
+    assert Cadence.parse(text) == Cadence(count, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["often", "", "0d", "0m", "-1d", "30", "d", "3x", "1.5m", "3 fortnights", "m3", None, 30, True],
+)
+def test_cadence_parse_invalid(text: object) -> None:
+    assert Cadence.parse(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "expected"),
+    [
+        ("30d", date(2026, 1, 31), date(2026, 3, 2)),
+        ("6w", date(2026, 12, 1), date(2027, 1, 12)),
+        ("weekly", date(2026, 12, 28), date(2027, 1, 4)),
+        ("1m", date(2026, 1, 31), date(2026, 2, 28)),
+        ("1m", date(2024, 1, 31), date(2024, 2, 29)),
+        ("3m", date(2026, 11, 30), date(2027, 2, 28)),
+        ("quarterly", date(2026, 3, 31), date(2026, 6, 30)),
+        ("1y", date(2024, 2, 29), date(2025, 2, 28)),
+        ("4y", date(2024, 2, 29), date(2028, 2, 29)),
+        ("yearly", date(2026, 6, 15), date(2027, 6, 15)),
+    ],
+)
+def test_cadence_add_to(text: str, start: date, expected: date) -> None:
+    cadence = Cadence.parse(text)
+    assert cadence is not None
+    assert cadence.add_to(start) == expected
+
+
+# --- add_months -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2026, 1, 31), 2, date(2026, 3, 31)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 5, 31), 1, date(2026, 6, 30)),
+        (date(2026, 1, 15), 1, date(2026, 2, 15)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 12, 31), 2, date(2027, 2, 28)),
+        (date(2026, 1, 15), 0, date(2026, 1, 15)),
+        (date(2026, 1, 15), -1, date(2025, 12, 15)),
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),
+    ],
+)
+def test_add_months(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+@settings(max_examples=200)
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)), st.integers(-240, 240))
+def test_add_months_properties(start: date, months: int) -> None:
+    result = add_months(start, months)
+    assert (result.year * 12 + result.month) - (start.year * 12 + start.month) == months
+    assert result.day == min(start.day, calendar.monthrange(result.year, result.month)[1])
+
+
+# --- next_due -------------------------------------------------------------------------------
+
+TODAY = date(2026, 11, 20)
+
+
+def test_next_due_without_contact_is_today() -> None:
+    assert next_due(None, Cadence.parse("3m"), TODAY) == TODAY
+
+
+def test_next_due_without_cadence_is_none() -> None:
+    assert next_due(date(2026, 1, 1), None, TODAY) is None
+    assert next_due(None, None, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("last", "text", "expected"),
+    [
+        (date(2026, 1, 31), "1m", date(2026, 2, 28)),
+        (date(2024, 1, 31), "monthly", date(2024, 2, 29)),
+        (date(2024, 2, 29), "1y", date(2025, 2, 28)),
+        (date(2026, 11, 1), "30d", date(2026, 12, 1)),
+        (date(2026, 11, 1), "weekly", date(2026, 11, 8)),  # in the past: overdue, still that day
+        (date(2026, 12, 10), "quarterly", date(2027, 3, 10)),
+    ],
+)
+def test_next_due_adds_the_cadence(last: date, text: str, expected: date) -> None:
+    assert next_due(last, Cadence.parse(text), TODAY) == expected

@@ -1,0 +1,649 @@
+"""The SQLite cache (netzmd.index): what a refresh reads again, and what survives damage."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MakeVault, age, age_all, note, write_notes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import netzmd.index
+import netzmd.vault
+from netzmd.index import DB_NAME, Index, RefreshStats
+from netzmd.vault import Vault
+
+NOTES = {
+    "contacts/Zoë Müller.md": note(
+        "name: Zoë Müller\naliases: [Zozo]\ncircle: competence\ncompany: Acme Cloud AG",
+        "- 2026-10-16 lunch at Pasta Bar\n- 2026-09-29 [coffee] promised the slides",
+    ),
+    "contacts/Max Mustermann.md": note("circle: career\ncompany: Beispiel GmbH", "likes sushi"),
+    "contacts/sub/Jana Novák.md": note("name: Jana Novák\ncadence: 1m\nlast_contact: 2026-01-31"),
+}
+
+
+def refresh(root: Path) -> RefreshStats:
+    with Index(Vault(root)) as index:
+        return index.refresh()
+
+
+def state(root: Path, words: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Everything a command can read from a freshly refreshed index, for comparisons;
+    ``words``: also the paths each of these words finds."""
+    with Index(Vault(root)) as index:
+        index.refresh()
+        return {
+            "cores": index.cores(archived=True),
+            "stale": index.cores(archived=True, stale=True),
+            "docs": {p: index.contact(p) for p in sorted(index.all_documents())},
+            "names": sorted(index.names()),
+            "problems": sorted(map(str, index.problems())),
+            "count": index.count(),
+            "search": {w: sorted(p for p, _ in index.search(w, 50)) for w in words},
+        }
+
+
+def search(root: Path, query: str) -> list[str]:
+    with Index(Vault(root)) as index:
+        index.refresh()
+        return [path for path, _ in index.search(query, 20)]
+
+
+def name_of(root: Path, path: str) -> str | None:
+    with Index(Vault(root)) as index:
+        index.refresh()
+        doc = index.contact(path)
+        return None if doc is None else str(doc["name"])
+
+
+@pytest.fixture
+def vault(make_vault: MakeVault) -> Path:
+    """The three notes, with mtimes an hour old so that their stat is trusted."""
+    root = make_vault(NOTES)
+    age_all(root)
+    return root
+
+
+class Spy:
+    """Counts calls of a module function while still calling it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+        real: Callable[..., Any] = getattr(netzmd.index, name)
+
+        def wrapper(*args: Any) -> Any:
+            self.calls.append(args)
+            return real(*args)
+
+        monkeypatch.setattr(netzmd.index, name, wrapper)
+
+
+def empty(stats: RefreshStats) -> bool:
+    return stats.added == stats.changed == stats.removed == []
+
+
+# --- the basic cycle ----------------------------------------------------------------------------
+
+
+def test_first_run_adds_every_note(vault: Path) -> None:
+    stats = refresh(vault)
+    assert sorted(stats.added) == sorted(NOTES)
+    assert stats.changed == stats.removed == []
+    assert stats.unchanged == 0
+    assert stats.cached is True
+    assert (vault / ".netzmd" / DB_NAME).is_file()
+
+
+def test_unchanged_vault_reads_no_file_again(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    refresh(vault)
+    reads = Spy(monkeypatch, "_read")
+    parses = Spy(monkeypatch, "_row")
+    stats = refresh(vault)
+    assert empty(stats)
+    assert stats.unchanged == 3
+    assert reads.calls == [] and parses.calls == []
+
+
+def test_unchanged_fresh_files_are_hashed_not_reparsed(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(NOTES)  # just written: "racy", so the content hash decides
+    refresh(root)
+    parses = Spy(monkeypatch, "_row")
+    stats = refresh(root)
+    assert empty(stats)
+    assert stats.unchanged == 3
+    assert parses.calls == []
+
+
+def test_added_note(vault: Path) -> None:
+    refresh(vault)
+    write_notes(vault, {"contacts/New Person.md": note("circle: career")})
+    stats = refresh(vault)
+    assert stats.added == ["contacts/New Person.md"]
+    assert stats.changed == stats.removed == []
+    assert stats.unchanged == 3
+    assert name_of(vault, "contacts/New Person.md") == "New Person"
+
+
+def test_changed_note(vault: Path) -> None:
+    refresh(vault)
+    write_notes(vault, {"contacts/Max Mustermann.md": note("name: Maximilian Mustermann")})
+    stats = refresh(vault)
+    assert stats.changed == ["contacts/Max Mustermann.md"]
+    assert stats.added == stats.removed == []
+    assert name_of(vault, "contacts/Max Mustermann.md") == "Maximilian Mustermann"
+
+
+def _same_size_edit(path: Path, old: str, new: str) -> None:
+    """Replace text by text of the same length and put the old mtime back."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    path.write_bytes(path.read_bytes().replace(old.encode(), new.encode()))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+@pytest.mark.parametrize("aged", [True, False], ids=["old-file", "racy-file"])
+def test_same_size_same_mtime_change_is_found(
+    make_vault: MakeVault, aged: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(NOTES)
+    if aged:
+        age_all(root)
+    refresh(root)
+    _same_size_edit(root / "contacts" / "Zoë Müller.md", "Pasta Bar", "Sushi Bar")
+    stats = refresh(root)
+    assert stats.changed == ["contacts/Zoë Müller.md"]
+    with Index(Vault(root)) as index:
+        index.refresh()
+        doc = index.contact("contacts/Zoë Müller.md")
+        assert doc is not None
+        assert doc["interactions"][0]["text"] == "lunch at Sushi Bar"
+
+
+def _coarse_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend to be a file system with 2-second mtimes and no ctime or inode (FAT)."""
+    real = netzmd.vault.scan_notes
+
+    def scan(vault: Vault) -> Any:
+        result = real(vault)
+        tick = 2_000_000_000
+        result.files = {
+            p: (size, mtime // tick * tick, 0, 0) for p, (size, mtime, _, _) in result.files.items()
+        }
+        return result
+
+    monkeypatch.setattr(netzmd.index, "scan_notes", scan)
+
+
+def test_coarse_timestamps_edit_within_one_tick_is_found(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _coarse_scan(monkeypatch)
+    root = make_vault(NOTES)
+    path = root / "contacts" / "Zoë Müller.md"
+    refresh(root)
+    _same_size_edit(path, "Pasta Bar", "Ramen Bar")  # the stat key is identical now
+    stats = refresh(root)
+    assert stats.changed == ["contacts/Zoë Müller.md"]
+    assert search(root, "ramen") == ["contacts/Zoë Müller.md"]
+
+
+def test_coarse_timestamps_old_unchanged_file_is_trusted(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _coarse_scan(monkeypatch)
+    refresh(vault)
+    reads = Spy(monkeypatch, "_read")
+    assert empty(refresh(vault))
+    assert reads.calls == []
+
+
+def test_touched_file_is_not_reparsed(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    refresh(vault)
+    age(vault / "contacts" / "Max Mustermann.md", 60)  # a new mtime, the same bytes
+    parses = Spy(monkeypatch, "_row")
+    reads = Spy(monkeypatch, "_read")
+    stats = refresh(vault)
+    assert empty(stats)
+    assert stats.unchanged == 3
+    assert parses.calls == []
+    assert len(reads.calls) == 1  # hashed once ...
+    stats = refresh(vault)
+    assert empty(stats)
+    assert len(reads.calls) == 1  # ... and its new stat remembered
+
+
+def test_deleted_note(vault: Path) -> None:
+    refresh(vault)
+    (vault / "contacts" / "Max Mustermann.md").unlink()
+    stats = refresh(vault)
+    assert stats.removed == ["contacts/Max Mustermann.md"]
+    assert stats.added == stats.changed == []
+    assert name_of(vault, "contacts/Max Mustermann.md") is None
+    assert search(vault, "sushi") == []
+
+
+def test_renamed_note(vault: Path) -> None:
+    refresh(vault)
+    old = vault / "contacts" / "Max Mustermann.md"
+    old.rename(vault / "contacts" / "sub" / "Max M.md")
+    stats = refresh(vault)
+    assert stats.added == ["contacts/sub/Max M.md"]
+    assert stats.removed == ["contacts/Max Mustermann.md"]
+    assert stats.changed == []
+    assert name_of(vault, "contacts/sub/Max M.md") == "Max M"
+    assert search(vault, "sushi") == ["contacts/sub/Max M.md"]
+
+
+def test_renamed_folder(vault: Path) -> None:
+    refresh(vault)
+    (vault / "contacts" / "sub").rename(vault / "contacts" / "other")
+    stats = refresh(vault)
+    assert stats.added == ["contacts/other/Jana Novák.md"]
+    assert stats.removed == ["contacts/sub/Jana Novák.md"]
+
+
+def test_refresh_only_some_paths(vault: Path) -> None:
+    with Index(Vault(vault)) as index:
+        stats = index.refresh(only={"contacts/Max Mustermann.md"})
+        assert stats.added == ["contacts/Max Mustermann.md"]
+        assert [c["path"] for c in index.cores()] == ["contacts/Max Mustermann.md"]
+        stats = index.refresh()
+        assert sorted(stats.added) == ["contacts/Zoë Müller.md", "contacts/sub/Jana Novák.md"]
+
+
+# --- rebuilding the cache -----------------------------------------------------------------------
+
+
+def test_deleted_cache_is_rebuilt_with_the_same_results(vault: Path) -> None:
+    before = state(vault)
+    search(vault, "pasta")
+    for path in (vault / ".netzmd").iterdir():
+        path.unlink()
+    (vault / ".netzmd").rmdir()
+    stats = refresh(vault)
+    assert sorted(stats.added) == sorted(NOTES)
+    assert state(vault) == before
+    assert search(vault, "pasta") == ["contacts/Zoë Müller.md"]
+
+
+def test_new_index_version_rebuilds(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = state(vault)
+    search(vault, "pasta")  # fill the full-text table too
+    monkeypatch.setattr(netzmd.index, "INDEX_VERSION", netzmd.index.INDEX_VERSION + 1)
+    stats = refresh(vault)
+    assert sorted(stats.added) == sorted(NOTES)
+    assert state(vault) == before
+    assert search(vault, "pasta") == ["contacts/Zoë Müller.md"]
+    assert empty(refresh(vault))
+    db = sqlite3.connect(vault / ".netzmd" / DB_NAME)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == netzmd.index.INDEX_VERSION
+    finally:
+        db.close()
+
+
+def _checkpoint(db_file: Path) -> None:
+    db = sqlite3.connect(db_file)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+
+
+def _garbage_everywhere(data: bytes) -> bytes:
+    return b"this is not a database\n" * (len(data) // 23 + 1)
+
+
+def _garbage_after_first_page(data: bytes) -> bytes:
+    return data[:4096] + bytes(range(7, 256)) * ((len(data) - 4096) // 249 + 1)
+
+
+def _empty(data: bytes) -> bytes:
+    return b""
+
+
+@pytest.mark.parametrize(
+    "damage", [_garbage_everywhere, _garbage_after_first_page, _empty], ids=lambda f: f.__name__
+)
+def test_corrupt_cache_is_rebuilt(vault: Path, damage: Callable[[bytes], bytes]) -> None:
+    before = state(vault)
+    search(vault, "pasta")
+    db_file = vault / ".netzmd" / DB_NAME
+    _checkpoint(db_file)
+    db_file.write_bytes(damage(db_file.read_bytes()))
+    stats = refresh(vault)
+    assert sorted(stats.added) == sorted(NOTES)
+    assert stats.cached is True
+    assert state(vault) == before
+    assert search(vault, "pasta") == ["contacts/Zoë Müller.md"]
+    assert empty(refresh(vault))
+
+
+def _corrupt() -> sqlite3.DatabaseError:
+    err = sqlite3.DatabaseError("database disk image is malformed")
+    err.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+    return err
+
+
+def test_damage_found_by_a_search_starts_afresh(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Damage that the refresh did not touch (full-text pages) surfaces in a search."""
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        real = index._search
+        calls: list[str] = []
+
+        def damaged_once(query: str, limit: int) -> list[tuple[str, float]]:
+            calls.append(query)
+            if len(calls) == 1:
+                raise _corrupt()
+            return real(query, limit)
+
+        monkeypatch.setattr(index, "_search", damaged_once)
+        assert [p for p, _ in index.search("pasta", 5)] == ["contacts/Zoë Müller.md"]
+        assert len(calls) == 2
+        assert index.persistent
+        assert index.count() == (3, 0)
+    assert empty(refresh(vault))
+
+
+def test_only_damage_counts_as_damage() -> None:
+    assert netzmd.index._damaged(_corrupt())
+    assert not netzmd.index._damaged(sqlite3.OperationalError("database is locked"))
+    assert not netzmd.index._damaged(sqlite3.IntegrityError("UNIQUE constraint failed"))
+
+
+def test_unwritable_cache_folder_gives_an_in_memory_index(vault: Path) -> None:
+    before = state(vault)
+    for path in (vault / ".netzmd").iterdir():
+        path.unlink()
+    (vault / ".netzmd").rmdir()
+    (vault / ".netzmd").write_text("a file where the cache folder should be", encoding="utf-8")
+    stats = refresh(vault)
+    assert stats.cached is False
+    assert sorted(stats.added) == sorted(NOTES)
+    assert state(vault) == before
+    assert search(vault, "pasta") == ["contacts/Zoë Müller.md"]
+    again = refresh(vault)  # nothing was kept between runs
+    assert sorted(again.added) == sorted(NOTES)
+    assert (vault / ".netzmd").read_text(encoding="utf-8").startswith("a file")
+
+
+def test_read_only_cache_gives_an_in_memory_index(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = state(vault)  # a cache exists now
+    real = netzmd.index._connect
+
+    def read_only(target: str) -> sqlite3.Connection:
+        if target != ":memory:":
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return real(target)
+
+    monkeypatch.setattr(netzmd.index, "_connect", read_only)
+    stats = refresh(vault)
+    assert stats.cached is False
+    assert sorted(stats.added) == sorted(NOTES)
+    assert state(vault) == before
+
+
+def test_busy_database_is_not_thrown_away(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only damage starts afresh; other database errors are not hidden."""
+    refresh(vault)
+    with Index(Vault(vault)) as index:
+
+        def busy(*args: Any) -> RefreshStats:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(index, "_refresh", busy)
+        with pytest.raises(sqlite3.OperationalError):
+            index.refresh()
+    assert (vault / ".netzmd" / DB_NAME).stat().st_size > 0
+    assert empty(refresh(vault))
+
+
+# --- broken notes -------------------------------------------------------------------------------
+
+
+def test_broken_note_keeps_its_last_good_contact(vault: Path) -> None:
+    refresh(vault)
+    path = "contacts/Max Mustermann.md"
+    write_notes(vault, {path: "---\nname: [oops\n---\n"})
+    stats = refresh(vault)
+    assert stats.changed == [path]
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        assert index.count() == (3, 1)
+        assert path not in [c["path"] for c in index.cores(archived=True)]
+        stale = {c["path"]: c for c in index.cores(archived=True, stale=True)}
+        assert stale[path]["company"] == "Beispiel GmbH"
+        assert path not in [n[0] for n in index.names()]
+        assert path not in index.all_documents()
+        [problem] = [p for p in index.problems() if p.path == path]
+        assert problem.severity == "error"
+        assert problem.line == 3
+        assert index.search("sushi", 5) == []
+    write_notes(vault, {path: note("name: Max Fixed\ncompany: Neu AG", "likes ramen")})
+    assert refresh(vault).changed == [path]
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        assert index.count() == (3, 0)
+        assert index.problems() == []
+        assert name_of(vault, path) == "Max Fixed"
+        assert [p for p, _ in index.search("ramen", 5)] == [path]
+        assert index.search("sushi", 5) == []
+
+
+def test_note_broken_from_the_start_has_no_contact(vault: Path) -> None:
+    write_notes(vault, {"contacts/Bad.md": "---\nname: x\n"})  # never closed
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        assert index.count() == (4, 1)
+        assert "contacts/Bad.md" not in [c["path"] for c in index.cores(stale=True)]
+        assert index.contact("contacts/Bad.md") is None
+        assert [p.path for p in index.problems()] == ["contacts/Bad.md"]
+
+
+def test_unreadable_note_is_an_error_of_that_note(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refresh(vault)
+    path = "contacts/Max Mustermann.md"
+    real = netzmd.index._read
+
+    def no_permission(file: Path) -> bytes | None:
+        if file.name == "Max Mustermann.md":
+            raise PermissionError(13, "Permission denied")
+        return real(file)
+
+    monkeypatch.setattr(netzmd.index, "_read", no_permission)
+    write_notes(vault, {path: note("name: Max Changed")})
+    stats = refresh(vault)
+    assert stats.changed == [path]
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        assert index.count() == (3, 1)
+        [problem] = index.problems()
+        assert str(problem) == f"{path}:1: error: cannot read the note: Permission denied"
+        stale = {c["path"]: c["name"] for c in index.cores(stale=True)}
+        assert stale[path] == "Max Mustermann"  # the last good version is kept
+    monkeypatch.setattr(netzmd.index, "_read", real)
+    age(vault / path, 10)  # e.g. chmod: the stat changes
+    assert refresh(vault).changed == [path]
+    assert name_of(vault, path) == "Max Changed"
+
+
+def test_scan_problems_are_reported(vault: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.md").write_text(note("name: Elsewhere"), encoding="utf-8")
+    (vault / "contacts" / "Link.md").symlink_to(tmp_path / "elsewhere.md")
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        assert index.count() == (3, 0)
+        [problem] = index.problems()
+        assert problem.path == "contacts/Link.md"
+        assert problem.severity == "error"
+
+
+# --- full text ----------------------------------------------------------------------------------
+
+
+def test_search_sees_changes_after_the_first_search(vault: Path) -> None:
+    assert search(vault, "pasta") == ["contacts/Zoë Müller.md"]
+    write_notes(
+        vault,
+        {"contacts/Zoë Müller.md": NOTES["contacts/Zoë Müller.md"].replace("Pasta", "Ramen")},
+    )
+    assert search(vault, "pasta") == []
+    assert search(vault, "ramen") == ["contacts/Zoë Müller.md"]
+
+
+def test_search_in_one_session_after_refresh(vault: Path) -> None:
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        assert [p for p, _ in index.search("sushi", 5)] == ["contacts/Max Mustermann.md"]
+        write_notes(vault, {"contacts/Max Mustermann.md": note("company: X", "likes tapas")})
+        index.refresh()
+        assert index.search("sushi", 5) == []
+        assert [p for p, _ in index.search("tapas", 5)] == ["contacts/Max Mustermann.md"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("muller", "contacts/Zoë Müller.md"),
+        ("MÜLLER", "contacts/Zoë Müller.md"),
+        ("zozo", "contacts/Zoë Müller.md"),
+        ("novak", "contacts/sub/Jana Novák.md"),
+        ("mustermann", "contacts/Max Mustermann.md"),  # the file name counts as a name
+        ("past", "contacts/Zoë Müller.md"),  # a word prefix
+        ("acme pasta", "contacts/Zoë Müller.md"),  # every word, in any field
+    ],
+)
+def test_search_ignores_case_and_accents(vault: Path, query: str, expected: str) -> None:
+    assert search(vault, query) == [expected]
+
+
+@pytest.mark.parametrize("query", ["weiss", "WEIß", "lodz", "yilmaz", "Yılmaz", "oresund"])
+def test_search_folds_letters_without_combining_accents(make_vault: MakeVault, query: str) -> None:
+    root = make_vault(
+        {
+            "contacts/Jürgen Weiß.md": note(
+                "name: Jürgen Weiß", "Met in Łódź with Emre Yılmaz, by the Øresund."
+            )
+        }
+    )
+    assert search(root, query) == ["contacts/Jürgen Weiß.md"]
+
+
+@pytest.mark.parametrize("query", ["muller", "Müller", "cafe", "creme", "lodz"])
+def test_search_finds_text_written_in_nfd(make_vault: MakeVault, query: str) -> None:
+    text = unicodedata.normalize("NFD", note("name: Zoë Müller", "Went to Café Crème in Łódź."))
+    root = make_vault({"contacts/Zoë.md": text})
+    assert search(root, query) == ["contacts/Zoë.md"]
+
+
+def test_search_ranks_names_above_bodies(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "contacts/A.md": note("name: Anna Body", "She knows Berger from the conference."),
+            "contacts/B.md": note("name: Bert Berger", "Nothing else."),
+        }
+    )
+    assert search(root, "berger") == ["contacts/B.md", "contacts/A.md"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "***", '"', "-", "AND", "NOT", "a OR", "x*y:z"])
+def test_search_syntax_is_never_an_error(vault: Path, query: str) -> None:
+    with Index(Vault(vault)) as index:
+        index.refresh()
+        index.search(query, 5)  # no sqlite3.OperationalError from FTS syntax
+
+
+# --- any sequence of edits ----------------------------------------------------------------------
+
+_NAMES = ["Anna", "Bert", "Cleo", "Dora"]
+_op = st.one_of(
+    st.tuples(st.just("write"), st.sampled_from(_NAMES), st.sampled_from(["x", "yy", "[bad"])),
+    st.tuples(st.just("delete"), st.sampled_from(_NAMES), st.just("")),
+    st.tuples(st.just("rename"), st.sampled_from(_NAMES), st.sampled_from(_NAMES)),
+    st.tuples(st.just("touch"), st.sampled_from(_NAMES), st.just("")),
+    st.tuples(st.just("same-size"), st.sampled_from(_NAMES), st.just("")),
+)
+
+
+def _apply(root: Path, op: tuple[str, str, str]) -> None:
+    kind, who, arg = op
+    path = root / "contacts" / f"{who}.md"
+    if kind == "write":
+        company = "[oops" if arg == "[bad" else arg
+        path.write_text(note(f"company: {company}", f"note about {arg}"), "utf-8")
+    elif not path.exists():
+        return
+    elif kind == "delete":
+        path.unlink()
+    elif kind == "rename":
+        path.rename(root / "contacts" / f"{arg}.md")
+    elif kind == "touch":
+        age(path, 120)
+    elif kind == "same-size":
+        data = path.read_bytes()
+        swapped = data.replace(b"x", b"q") if b"x" in data else data.replace(b"y", b"z", 1)
+        before = path.stat()
+        path.write_bytes(swapped)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _fresh_state(root: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as other:
+        copy = Path(other)
+        (copy / "contacts").mkdir()
+        for path in (root / "contacts").glob("*.md"):
+            (copy / "contacts" / path.name).write_bytes(path.read_bytes())
+        return state(copy, _WORDS)
+
+
+_WORDS = ("x", "yy", "zy", "q", "oops")
+
+
+def _has_word_starting(path: Path, prefix: str) -> bool:
+    words = re.findall(r"\w+", path.read_text("utf-8").casefold())
+    return any(w.startswith(prefix) for w in words)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.lists(_op, max_size=4), min_size=1, max_size=4))
+def test_incremental_index_matches_a_fresh_one(rounds: list[list[tuple[str, str, str]]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "contacts").mkdir()
+        for ops in rounds:
+            for op in ops:
+                _apply(root, op)
+            got = state(root, _WORDS)
+            fresh = _fresh_state(root)
+            # only the incremental index remembers the last good version of a broken note
+            stale = {c["path"] for c in got.pop("stale")}
+            assert {c["path"] for c in fresh.pop("stale")} <= stale
+            assert got == fresh
+            readable = [c["path"] for c in got["cores"]]
+            for word in _WORDS:
+                expected = sorted(p for p in readable if _has_word_starting(root / p, word))
+                assert got["search"][word] == expected, word
