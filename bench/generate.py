@@ -30,6 +30,7 @@ from pathlib import Path
 LOG_START = dt.date(2018, 1, 1)
 LOG_END = dt.date(2026, 11, 27)  # "today" of the benchmark
 TASK_START = dt.date(2026, 6, 1)
+OPEN_TASK_START = dt.date(2026, 10, 15)
 TASK_END = dt.date(2027, 6, 30)
 HISTORY_DAYS = 90
 
@@ -479,7 +480,7 @@ class Writer:
         self.names = [c.name for c in contacts]
         self.log_days = (LOG_END - LOG_START).days + 1
         self.log_iso = [(LOG_START + dt.timedelta(d)).isoformat() for d in range(self.log_days)]
-        self.task_days = (TASK_END - TASK_START).days + 1
+        self.task_days = (TASK_END - OPEN_TASK_START).days + 1
 
     def link(self) -> str:
         return f"[[{self.rng.choice(self.names)}]]"
@@ -630,8 +631,10 @@ class Writer:
         for d in days:
             out.append(self.log_line(log_iso[d], first))
         out.append("\n## Follow-ups\n\n")
-        for _ in range(r.randint(0, 3)):
-            due = self.rand_date(TASK_START, self.task_days)
+        # Open follow-ups: most people have none; the few that are open are mostly still ahead
+        # (people tick off what is past), a handful are overdue.
+        for _ in range(r.choices((0, 1, 2), weights=(78, 17, 5))[0]):
+            due = self.rand_date(OPEN_TASK_START, self.task_days)
             out.append(f"- [ ] {self.task_text(first)} 📅 {due}\n")
         for _ in range(r.randint(0, 2)):
             due = self.rand_date(TASK_START, 150)

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from netzmd.config import Config, Occasion
-from netzmd.dates import PartialDate, in_year
-from netzmd.model import effective_cadence, status
+from netzmd.dates import Cadence, PartialDate, in_year
+from netzmd.model import status
 from netzmd.names import fold
 
 DEFAULT_DAYS = 14
@@ -60,6 +60,20 @@ def build_agenda(
     }
 
 
+def event_days(today: date, days: int) -> list[int] | None:
+    """The ``month * 100 + day`` keys a window can show dates for (29 February included in
+    years where it falls on the 28th); None when the window spans a whole year."""
+    if days >= 365:
+        return None
+    keys = set()
+    for offset in range(days + 1):
+        d = today + timedelta(days=offset)
+        keys.add(d.month * 100 + d.day)
+        if d.month == 2 and d.day == 28 and in_year(2, 29, d.year) == d:
+            keys.add(229)
+    return sorted(keys)
+
+
 def _who(c: dict[str, Any]) -> dict[str, Any]:
     return {"id": c["id"], "name": c["name"]}
 
@@ -73,18 +87,17 @@ def follow_ups(people: list[dict[str, Any]], window: Window) -> list[dict[str, A
             if due is None or due > until:
                 continue
             when = date.fromisoformat(due)
-            items.append(
-                {
-                    **_who(c),
-                    "due": due,
-                    "in_days": window.offset(when),
-                    "text": text,
-                    "path": c["path"],
-                    "line": line,
-                }
-            )
-    items.sort(key=lambda i: (i["due"], fold(i["name"]), i["line"]))
-    return items
+            item = {
+                **_who(c),
+                "due": due,
+                "in_days": window.offset(when),
+                "text": text,
+                "path": c["path"],
+                "line": line,
+            }
+            items.append(((due, c["sort_key"], line), item))
+    items.sort(key=lambda pair: pair[0])
+    return [item for _, item in items]
 
 
 def keep_in_touch(
@@ -102,10 +115,10 @@ def keep_in_touch(
         s = status(c, window.today, config.cadence)
         if s.next_due is None or s.next_due > window.until:
             continue
-        _, cadence = effective_cadence(c["cadence"], c["circle"], config.cadence)
-        assert cadence is not None
         late = (window.today - s.next_due).days
         if s.last_contact is None:
+            cadence = Cadence.parse(s.cadence)
+            assert cadence is not None
             length = cadence.approx_days()
             reason = "no contact logged yet"
         else:
@@ -114,7 +127,7 @@ def keep_in_touch(
         ranked.append(
             (
                 -late / length,
-                fold(c["name"]),
+                c["sort_key"],
                 {
                     **_who(c),
                     "last_contact": s.last_contact.isoformat() if s.last_contact else None,
@@ -151,18 +164,17 @@ def dates(people: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:
             occurs = when.next_on_or_after(window.today)
             if occurs > window.until:
                 continue
-            items.append(
-                {
-                    **_who(c),
-                    "label": label,
-                    "date": occurs.isoformat(),
-                    "in_days": window.offset(occurs),
-                    "years": when.years_at(occurs),
-                    "path": c["path"],
-                }
-            )
-    items.sort(key=lambda i: (i["date"], fold(i["name"]), i["label"]))
-    return items
+            item = {
+                **_who(c),
+                "label": label,
+                "date": occurs.isoformat(),
+                "in_days": window.offset(occurs),
+                "years": when.years_at(occurs),
+                "path": c["path"],
+            }
+            items.append(((item["date"], c["sort_key"], label), item))
+    items.sort(key=lambda pair: pair[0])
+    return [item for _, item in items]
 
 
 def next_occasion(o: Occasion, today: date) -> date:
@@ -183,12 +195,15 @@ def greetings(
         tags = {fold(t) for t in o.tags}
         if not circles and not tags:
             circles = {"competence"}
-        whom = [
-            _who(c) for c in people if c["circle"] in circles or tags & {fold(t) for t in c["tags"]}
+        chosen = [
+            (c["sort_key"], _who(c))
+            for c in people
+            if c["circle"] in circles or (tags and tags & {fold(t) for t in c["tags"]})
         ]
+        chosen.sort(key=lambda pair: pair[0])
+        whom = [who for _, who in chosen]
         if not whom:
             continue
-        whom.sort(key=lambda w: fold(w["name"]))
         items.append(
             {
                 "occasion": o.name,

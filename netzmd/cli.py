@@ -6,7 +6,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -145,6 +145,13 @@ def real_today(today: date | None) -> date:
     return today if today is not None else date.today()
 
 
+def _write_out(data: bytes) -> None:
+    """Large output (JSON, UTF-8) written as bytes, without click's per-call processing."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def echo(text: str) -> None:
     click.echo(text, color=None if "NO_COLOR" not in os.environ else False)
 
@@ -225,7 +232,7 @@ def check(session: Session, paths: tuple[str, ...], fmt: str) -> None:
     wanted = {_vault_path(session.vault, p) for p in paths} if paths else None
     report = queries.check(session.index, session.config, wanted)
     if fmt == "json":
-        echo(output.dumps(report.to_json()))
+        echo(output.dumps_lines(report.to_json()))
     else:
         for problem in report.problems:
             style = "red" if problem.severity == "error" else "yellow"
@@ -314,9 +321,16 @@ def list_(
 
     day = real_today(today)
     filters = queries.Filters(circle, tags, company, archived)
-    rows = queries.list_contacts(session.index, session.config, day, filters, sort)  # type: ignore[arg-type]
+    rows = queries.list_contacts(
+        session.index,
+        session.config,
+        day,
+        filters,
+        sort,  # type: ignore[arg-type]
+        documents=fmt == "json",
+    )
     if fmt == "json":
-        echo(queries.contacts_json(session.index, rows))
+        _write_out(queries.contacts_json(rows) + b"\n")
     elif fmt == "csv":
         click.echo(
             output.to_csv(
@@ -334,16 +348,16 @@ def list_(
                 ],
                 [
                     [
-                        r.core["id"],
-                        r.core["name"],
-                        r.core["circle"] or "",
-                        r.core["company"] or "",
-                        r.core["role"] or "",
-                        ";".join(r.core["tags"]),
+                        r.id,
+                        r.name,
+                        r.circle or "",
+                        r.company or "",
+                        r.role or "",
+                        ";".join(r.tags),
                         r.status.cadence or "",
                         _iso(r.status.last_contact),
                         _iso(r.status.next_due),
-                        r.core["path"],
+                        r.path,
                     ]
                     for r in rows
                 ],
@@ -359,12 +373,12 @@ def list_(
                 due_text = f"{due.isoformat()} ({output.relative(due, day, overdue=True)})"
                 if due < day and _color():
                     due_text = click.style(due_text, fg="red")
-            name = r.core["name"] + (" (archived)" if r.core["archived"] else "")
+            name = r.name + (" (archived)" if r.archived else "")
             lines.append(
                 [
                     name,
-                    r.core["circle"] or "",
-                    r.core["company"] or "",
+                    r.circle or "",
+                    r.company or "",
                     _iso(r.status.last_contact),
                     due_text,
                 ]
@@ -455,7 +469,7 @@ def search(session: Session, query: tuple[str, ...], limit: int, fmt: str) -> No
     text = " ".join(query)
     hits = queries.search(session.index, text, limit)
     if fmt == "json":
-        echo(output.dumps([h.to_json() for h in hits]))
+        echo(output.dumps_lines([h.to_json() for h in hits]))
         return
     if not hits:
         click.echo(f"no note matches '{text}'", err=True)
@@ -531,13 +545,15 @@ def agenda(
         suffix = Path(output).suffix.lower() if output else ""
         fmt = {".md": "md", ".json": "json"}.get(suffix, "text")
     day = real_today(today)
-    data = rules.build_agenda(
-        session.index.cores(), session.config, day, days, circle=circle, tags=tags
+    records = session.index.cores(
+        tasks_until=(day + timedelta(days=days)).isoformat(),
+        event_days=rules.event_days(day, days),
     )
+    data = rules.build_agenda(records, session.config, day, days, circle=circle, tags=tags)
     if fmt == "json":
         if template:
             raise UsageError("--template applies to text and md output, not json")
-        text = out.dumps(data) + "\n"
+        text = out.dumps_lines(data) + "\n"
     else:
         from netzmd.render import render
 
@@ -556,3 +572,5 @@ def agenda(
     except OSError as exc:
         raise NetzmdError(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"{'wrote' if written else 'unchanged'} {output}", err=True)
+
+

@@ -22,32 +22,52 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netzmd.model import Problem, core_json, static_json
+from netzmd.model import Contact, Problem, static_json
 from netzmd.vault import StatKey, Vault, scan_notes
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 7
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
 CREATE TABLE notes (
     path TEXT PRIMARY KEY,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
-    ino INTEGER NOT NULL, seen_ns INTEGER NOT NULL, hash BLOB NOT NULL,
+    stat TEXT NOT NULL,           -- "size:mtime_ns:ctime_ns:inode", "racy " first when the
+                                  -- file was written too close to indexing to trust it
+    hash BLOB NOT NULL,
     ok INTEGER NOT NULL,          -- 0: the file has an error now (contact columns: last good)
     problems TEXT NOT NULL,       -- JSON [[line, severity, message], ...]
-    id TEXT, name TEXT, sort_key TEXT, circle TEXT, company TEXT, archived INTEGER,
+    id TEXT, name TEXT, sort_key TEXT, circle TEXT, company TEXT, role TEXT,
+    archived INTEGER,
+    tags TEXT,                    -- newline-separated
     aliases TEXT,                 -- JSON list
-    core TEXT,                    -- JSON: what date rules need (model.core_json)
-    head TEXT, tail TEXT,         -- the contact's JSON, split where the date-dependent keys go
+    cadence TEXT, last_contact TEXT, snooze_until TEXT,
+    seen TEXT,                    -- interaction dates, newest first, comma-separated
     in_fts INTEGER NOT NULL DEFAULT 0  -- 1: the note's text is in the fts table
 );
 CREATE INDEX notes_sort ON notes(sort_key);
+-- the contact's JSON (UTF-8), split where the date-dependent keys go, kept apart so that
+-- scanning notes stays fast
+CREATE TABLE docs (path TEXT PRIMARY KEY, head BLOB NOT NULL, tail BLOB NOT NULL);
+-- birthdays and labelled dates, md = month * 100 + day
+CREATE TABLE events (
+    path TEXT NOT NULL, label TEXT NOT NULL, birthday INTEGER NOT NULL, md INTEGER NOT NULL,
+    iso TEXT NOT NULL
+);
+CREATE INDEX events_md ON events(md);
+CREATE INDEX events_path ON events(path);
+-- open follow-ups
+CREATE TABLE tasks (path TEXT NOT NULL, due TEXT, text TEXT NOT NULL, line INTEGER NOT NULL);
+CREATE INDEX tasks_due ON tasks(due);
+CREATE INDEX tasks_path ON tasks(path);
 CREATE VIRTUAL TABLE fts USING fts5(
     name, fields, body, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+
+# Below this many notes to parse, one process does it; above, a pool of workers.
+POOL_THRESHOLD = 1500
 
 ProgressFn = Callable[[int, int], None]
 
@@ -122,12 +142,7 @@ class Index:
         scan = scan_notes(self.vault)
         self.scan_problems = scan.problems
         disk = scan.files
-        known: dict[str, tuple[Any, ...]] = {
-            row[0]: row[1:]
-            for row in self.db.execute(
-                "SELECT path, size, mtime_ns, ctime_ns, ino, seen_ns, hash FROM notes"
-            )
-        }
+        known: dict[str, str] = dict(self.db.execute("SELECT path, stat FROM notes"))
         stats = RefreshStats(cached=self.persistent)
         suspects: list[str] = []  # stat changed or racy: the content hash decides
         for path, key in disk.items():
@@ -136,7 +151,7 @@ class Index:
             old = known.get(path)
             if old is None:
                 stats.added.append(path)
-            elif key != tuple(old[:4]) or key[1] + RACY_NS > old[4]:
+            elif old != f"{key[0]}:{key[1]}:{key[2]}:{key[3]}":
                 suspects.append(path)
             else:
                 stats.unchanged += 1
@@ -144,21 +159,22 @@ class Index:
         if not stats.added and not suspects and not stats.removed:
             return stats
         work = stats.added + suspects
-        total = len(work)
+        hashes: dict[str, bytes] = (
+            dict(self.db.execute("SELECT path, hash FROM notes")) if suspects else {}
+        )
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            rows: list[tuple[Any, ...]] = []
+            rows: list[Row] = []
             touched: list[tuple[Any, ...]] = []
-            for done, path in enumerate(work, 1):
-                if progress is not None and done % 200 == 0:
-                    progress(done, total)
+            to_parse: list[tuple[str, StatKey, bytes, bytes]] = []
+            for path in work:
                 try:
                     data = _read(self.vault.root / path)
                 except OSError as exc:  # no permission, an I/O error: this note's problem
                     if path in known:
                         stats.changed.append(path)
-                    rows.append(_unreadable(path, disk[path], started, exc))
+                    rows.append((_unreadable(path, disk[path], started, exc), None, None, None))
                     continue
                 if data is None:  # vanished between scan and read
                     if path in known:
@@ -167,31 +183,40 @@ class Index:
                 digest = hashlib.blake2b(data, digest_size=16).digest()
                 key = disk[path]
                 old = known.get(path)
-                if old is not None and old[5] == digest:
+                if old is not None and hashes.get(path) == digest:
                     stats.unchanged += 1
-                    touched.append((*key, started, path))
+                    touched.append((_stat_text(key, started), path))
                     continue
                 if old is not None:
                     stats.changed.append(path)
-                rows.append(_row(path, key, started, digest, data))
-            if progress is not None and total >= 200:
-                progress(total, total)
+                to_parse.append((path, key, digest, data))
+            rows.extend(_parse_all(to_parse, started, progress))
             with self._write() as db:
                 if touched:
-                    db.executemany(
-                        "UPDATE notes SET size=?, mtime_ns=?, ctime_ns=?, ino=?, seen_ns=? "
-                        "WHERE path=?",
-                        touched,
-                    )
+                    db.executemany("UPDATE notes SET stat=? WHERE path=?", touched)
                 changed_paths = [(p,) for p in stats.changed + stats.removed]
                 db.executemany(
                     "DELETE FROM fts WHERE rowid = "
                     "(SELECT rowid FROM notes WHERE path=? AND in_fts=1)",
                     changed_paths,
                 )
-                db.executemany("DELETE FROM notes WHERE path=?", [(p,) for p in stats.removed])
-                db.executemany(_UPSERT_OK, [r for r in rows if r[7]])
-                db.executemany(_UPSERT_BROKEN, [r[:9] for r in rows if not r[7]])
+                gone = [(p,) for p in stats.removed]
+                db.executemany("DELETE FROM notes WHERE path=?", gone)
+                db.executemany("DELETE FROM docs WHERE path=?", gone)
+                good = [r for r in rows if r[1] is not None]
+                replaced = gone + [(r[0][0],) for r in good]
+                db.executemany("DELETE FROM events WHERE path=?", replaced)
+                db.executemany("DELETE FROM tasks WHERE path=?", replaced)
+                db.executemany(_UPSERT_OK, [r[0] for r in good])
+                db.executemany(_UPSERT_BROKEN, [r[0] for r in rows if r[1] is None])
+                docs = [r[1] for r in good if r[1] is not None]
+                db.executemany("INSERT OR REPLACE INTO docs VALUES (?,?,?)", docs)
+                db.executemany(
+                    "INSERT INTO events VALUES (?,?,?,?,?)", [e for r in good for e in r[2] or ()]
+                )
+                db.executemany(
+                    "INSERT INTO tasks VALUES (?,?,?,?)", [t for r in good for t in r[3] or ()]
+                )
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -212,43 +237,132 @@ class Index:
         row = self.db.execute("SELECT count(*), count(*) - sum(ok) FROM notes").fetchone()
         return int(row[0]), int(row[1] or 0)
 
-    def cores(self, *, archived: bool = False, stale: bool = False) -> list[dict[str, Any]]:
-        """The date-rule view of every contact, in name order. ``stale``: include the last good
-        version of notes that are broken now."""
-        sql = "SELECT core FROM notes WHERE core IS NOT NULL"
-        if not stale:
-            sql += " AND ok=1"
-        if not archived:
-            sql += " AND archived=0"
-        loads = json.loads
-        return [loads(row[0]) for row in self.db.execute(sql + " ORDER BY sort_key, path")]
+    def cores(
+        self,
+        *,
+        archived: bool = False,
+        stale: bool = False,
+        path: str | None = None,
+        tasks_until: str | None = None,
+        event_days: list[int] | None = None,
+        details: bool = True,
+    ) -> list[dict[str, Any]]:
+        """The date-rule records of contacts (``model.core_json``'s shape), in name order.
 
-    def documents(self, paths: list[str]) -> dict[str, tuple[str, str]]:
-        """The stored JSON halves (head, tail) of these contacts."""
-        out: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for path, head, tail in self.db.execute(
-                f"SELECT path, head, tail FROM notes WHERE path IN ({marks})", chunk
-            ):
-                out[path] = (head, tail)
+        ``stale``: include the last good version of notes that are broken now. ``path``: only
+        that note. ``tasks_until`` and ``event_days`` (month * 100 + day) limit the follow-ups
+        and dates attached to what an agenda window can show, which saves reading the rest;
+        ``details=False`` attaches none (for lists, which need neither)."""
+        where = ["id IS NOT NULL"]
+        args: list[Any] = []
+        if not stale:
+            where.append("ok=1")
+        if not archived:
+            where.append("archived=0")
+        if path is not None:
+            where.append("path=?")
+            args.append(path)
+        sql = (
+            "SELECT path, id, name, circle, tags, company, role, archived, cadence, last_contact,"
+            " seen, snooze_until, sort_key FROM notes WHERE " + " AND ".join(where)
+        )
+        tasks: dict[str, list[list[Any]]] = {}
+        birthdays: dict[str, str] = {}
+        dates: dict[str, dict[str, str]] = {}
+        if details:
+            self._details(path, tasks_until, event_days, tasks, birthdays, dates)
+        out = []
+        no_dates: dict[str, str] = {}
+        for row in self.db.execute(sql + " ORDER BY sort_key, path", args):
+            p = row[0]
+            out.append(
+                {
+                    "id": row[1],
+                    "name": row[2],
+                    "sort_key": row[12],
+                    "path": p,
+                    "circle": row[3],
+                    "tags": row[4].split("\n") if row[4] else [],
+                    "company": row[5],
+                    "role": row[6],
+                    "archived": bool(row[7]),
+                    "cadence": row[8],
+                    "last_contact": row[9],
+                    "seen": row[10],
+                    "snooze_until": row[11],
+                    "birthday": birthdays.get(p),
+                    "dates": dates.get(p, no_dates),
+                    "follow_ups": tasks.get(p, []),
+                }
+            )
         return out
 
-    def all_documents(self) -> dict[str, tuple[str, str]]:
+    def _details(
+        self,
+        path: str | None,
+        tasks_until: str | None,
+        event_days: list[int] | None,
+        tasks: dict[str, list[list[Any]]],
+        birthdays: dict[str, str],
+        dates: dict[str, dict[str, str]],
+    ) -> None:
+        task_sql = "SELECT path, due, text, line FROM tasks"
+        task_args: list[Any] = []
+        if tasks_until is not None:
+            task_sql += " WHERE due <= ?"
+            task_args.append(tasks_until)
+        if path is not None:
+            task_sql += (" AND" if task_args else " WHERE") + " path=?"
+            task_args.append(path)
+        for task_path, due, text, line in self.db.execute(task_sql + " ORDER BY rowid", task_args):
+            tasks.setdefault(task_path, []).append([due, text, line])
+        event_sql = "SELECT path, label, birthday, iso FROM events"
+        event_args: list[Any] = []
+        if event_days is not None:
+            event_sql += f" WHERE md IN ({','.join(str(int(d)) for d in event_days)})"
+        if path is not None:
+            event_sql += (" AND" if event_days is not None else " WHERE") + " path=?"
+            event_args.append(path)
+        for event_path, label, is_birthday, iso in self.db.execute(
+            event_sql + " ORDER BY rowid", event_args
+        ):
+            if is_birthday:
+                birthdays[event_path] = iso
+            else:
+                dates.setdefault(event_path, {})[label] = iso
+
+    def list_rows(
+        self, *, archived: bool = False, documents: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """What lists need, in name order: (path, id, name, circle, company, role, archived,
+        tags, cadence, last_contact, seen, head, tail); head and tail are the stored JSON halves
+        (UTF-8 bytes) when ``documents``, else None."""
+        columns = (
+            "n.path, id, name, circle, company, role, archived, tags, cadence, last_contact, seen"
+        )
+        if documents:
+            sql = f"SELECT {columns}, head, tail FROM notes n JOIN docs d ON d.path = n.path"
+        else:
+            sql = f"SELECT {columns}, NULL, NULL FROM notes n"
+        sql += " WHERE ok=1 AND id IS NOT NULL"
+        if not archived:
+            sql += " AND archived=0"
+        return self.db.execute(sql + " ORDER BY sort_key, n.path").fetchall()
+
+    def all_documents(self) -> dict[str, tuple[bytes, bytes]]:
         return {
             path: (head, tail)
             for path, head, tail in self.db.execute(
-                "SELECT path, head, tail FROM notes WHERE ok=1 AND head IS NOT NULL"
+                "SELECT d.path, head, tail FROM docs d JOIN notes n ON n.path = d.path WHERE ok=1"
             )
         }
 
     def contact(self, path: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT head, tail FROM notes WHERE path=?", (path,)).fetchone()
-        if row is None or row[0] is None:
+        row = self.db.execute("SELECT head, tail FROM docs WHERE path=?", (path,)).fetchone()
+        if row is None:
             return None
-        result: dict[str, Any] = json.loads(row[0] + "}")
-        result.update(json.loads("{" + row[1]))
+        result: dict[str, Any] = json.loads(row[0] + b"}")
+        result.update(json.loads(b"{" + row[1]))
         return result
 
     def names(self) -> list[tuple[str, str, str, list[str], bool]]:
@@ -319,61 +433,145 @@ class Index:
             db.executemany("UPDATE notes SET in_fts=1 WHERE rowid=?", [(r[0],) for r in rows])
 
 
-_UPSERT_OK = """
-INSERT INTO notes (path, size, mtime_ns, ctime_ns, ino, seen_ns, hash, ok, problems,
-                   id, name, sort_key, circle, company, archived, aliases, core, head, tail, in_fts)
-VALUES (?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, 0)
+_CONTACT_COLUMNS = (
+    "id, name, sort_key, circle, company, role, archived, tags, aliases, cadence, last_contact,"
+    " snooze_until, seen"
+)
+_CONTACT_UPDATES = ", ".join(f"{c}=excluded.{c}" for c in _CONTACT_COLUMNS.split(", "))
+_UPSERT_OK = f"""
+INSERT INTO notes (path, stat, hash, ok, problems, {_CONTACT_COLUMNS}, in_fts)
+VALUES (?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?,?,?,?, 0)
 ON CONFLICT(path) DO UPDATE SET
-    size=excluded.size, mtime_ns=excluded.mtime_ns, ctime_ns=excluded.ctime_ns,
-    ino=excluded.ino, seen_ns=excluded.seen_ns, hash=excluded.hash, ok=excluded.ok,
-    problems=excluded.problems, id=excluded.id, name=excluded.name,
-    sort_key=excluded.sort_key, circle=excluded.circle, company=excluded.company,
-    archived=excluded.archived, aliases=excluded.aliases, core=excluded.core,
-    head=excluded.head, tail=excluded.tail, in_fts=0
+    stat=excluded.stat, hash=excluded.hash, ok=excluded.ok,
+    problems=excluded.problems, {_CONTACT_UPDATES}, in_fts=0
 """
 
 # A note that is broken now keeps its last good contact columns.
 _UPSERT_BROKEN = """
-INSERT INTO notes (path, size, mtime_ns, ctime_ns, ino, seen_ns, hash, ok, problems)
-VALUES (?,?,?,?,?,?,?,?,?)
+INSERT INTO notes (path, stat, hash, ok, problems)
+VALUES (?,?,?,?,?)
 ON CONFLICT(path) DO UPDATE SET
-    size=excluded.size, mtime_ns=excluded.mtime_ns, ctime_ns=excluded.ctime_ns,
-    ino=excluded.ino, seen_ns=excluded.seen_ns, hash=excluded.hash, ok=0,
+    stat=excluded.stat, hash=excluded.hash, ok=0,
     problems=excluded.problems
 """
 
 
-def _row(path: str, key: StatKey, seen_ns: int, digest: bytes, data: bytes) -> tuple[Any, ...]:
+# One note's rows: (notes row, docs row, events rows, tasks rows). All but the first are None for
+# a broken note, whose last good ones are kept.
+Row = tuple[
+    tuple[Any, ...],
+    tuple[Any, ...] | None,
+    list[tuple[Any, ...]] | None,
+    list[tuple[Any, ...]] | None,
+]
+
+
+def _row(path: str, key: StatKey, seen_ns: int, digest: bytes, data: bytes) -> Row:
     from netzmd.note import parse_note
 
     parsed = parse_note(path, data)
     problems = json.dumps([[p.line, p.severity, p.message] for p in parsed.problems])
-    base = (path, *key, seen_ns, digest, int(parsed.ok), problems)
+    base = (path, _stat_text(key, seen_ns), digest, int(parsed.ok), problems)
     c = parsed.contact
     if c is None:
-        return (*base, *(None,) * 10)
+        return base, None, None, None
     doc = json.dumps(static_json(c), ensure_ascii=False)
     split = doc.index(', "aliases": ')
     return (
-        *base,
+        (*base, *_columns(c)),
+        (path, doc[:split].encode(), doc[split + 2 :].encode()),
+        _events(c),
+        _tasks(c),
+    )
+
+
+def _columns(c: Contact) -> tuple[Any, ...]:
+    seen = ",".join(dict.fromkeys(i.date.isoformat() for i in c.interactions))
+    return (
         c.id,
         c.name,
         sort_key(c.name),
         c.circle,
         c.company,
+        c.role,
         int(c.archived),
+        "\n".join(c.tags),
         json.dumps(c.aliases, ensure_ascii=False),
-        json.dumps(core_json(c), ensure_ascii=False),
-        doc[:split],
-        doc[split + 2 :],
+        c.cadence,
+        c.last_contact_field.isoformat() if c.last_contact_field else None,
+        c.snooze_until.isoformat() if c.snooze_until else None,
+        seen,
     )
+
+
+def _events(c: Contact) -> list[tuple[Any, ...]]:
+    out = []
+    if c.birthday is not None:
+        b = c.birthday
+        out.append((c.path, "birthday", 1, b.month * 100 + b.day, b.iso()))
+    for label, d in c.dates.items():
+        out.append((c.path, label, 0, d.month * 100 + d.day, d.iso()))
+    return out
+
+
+def _tasks(c: Contact) -> list[tuple[Any, ...]]:
+    return [
+        (c.path, f.due.isoformat() if f.due else None, f.text, f.line)
+        for f in c.follow_ups
+        if not f.done
+    ]
+
+
+def _stat_text(key: StatKey, checked_ns: int) -> str:
+    """The stat key as stored. A file modified less than RACY_NS before it was checked could be
+    changed again within the same timestamp tick without its stat showing it: it is marked
+    racy, so that the next refresh compares its content hash."""
+    text = f"{key[0]}:{key[1]}:{key[2]}:{key[3]}"
+    return f"racy {text}" if key[1] + RACY_NS > checked_ns else text
+
+
+def _parse_chunk(items: list[tuple[str, StatKey, bytes, bytes]], seen_ns: int) -> list[Row]:
+    gc.disable()
+    return [_row(path, key, seen_ns, digest, data) for path, key, digest, data in items]
+
+
+def _parse_all(
+    items: list[tuple[str, StatKey, bytes, bytes]], seen_ns: int, progress: ProgressFn | None
+) -> list[Row]:
+    """Parse notes; thousands of them (a cold start) are shared between worker processes."""
+    total = len(items)
+    workers = min(os.cpu_count() or 1, 4)
+    chunk = 250
+    if total < POOL_THRESHOLD or workers < 2:
+        rows = []
+        for start in range(0, total, chunk):
+            rows.extend(_parse_chunk(items[start : start + chunk], seen_ns))
+            if progress is not None:
+                progress(min(start + chunk, total), total)
+        return rows
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    pieces = [items[start : start + chunk] for start in range(0, total, chunk)]
+    rows = []
+    with context.Pool(workers) as pool:
+        results = pool.imap(_parse_star, [(piece, seen_ns) for piece in pieces])
+        for piece_rows in results:
+            rows.extend(piece_rows)
+            if progress is not None:
+                progress(len(rows), total)
+    return rows
+
+
+def _parse_star(args: tuple[list[tuple[str, StatKey, bytes, bytes]], int]) -> list[Row]:
+    return _parse_chunk(*args)
 
 
 def _unreadable(path: str, key: StatKey, seen_ns: int, exc: OSError) -> tuple[Any, ...]:
     """The row of a note that cannot be read: an error, and the last good contact is kept."""
     reason = exc.strerror or str(exc)
     problems = json.dumps([[1, "error", f"cannot read the note: {reason}"]])
-    return (path, *key, seen_ns, b"", 0, problems)
+    return (path, _stat_text(key, seen_ns), b"", 0, problems)
 
 
 def _read(path: Path) -> bytes | None:
@@ -416,6 +614,7 @@ def _connect(target: str) -> sqlite3.Connection:
         if target != ":memory:":
             db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA mmap_size=268435456")
         if db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
             db.execute("BEGIN IMMEDIATE")
             if db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
@@ -424,7 +623,7 @@ def _connect(target: str) -> sqlite3.Connection:
                     "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'fts_%'"
                 ).fetchall():
                     db.execute(f'DROP TABLE IF EXISTS "{name}"')
-                for statement in _SCHEMA.split(";"):
+                for statement in _SCHEMA.split(";\n"):  # statements end a line, comments don't
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version={INDEX_VERSION}")

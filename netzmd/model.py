@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from netzmd.dates import Cadence, PartialDate
+from netzmd.names import fold
 
 CIRCLES = ("career", "competence", "publication")
 
@@ -167,6 +169,7 @@ def core_json(c: Contact) -> dict[str, Any]:
     return {
         "id": c.id,
         "name": c.name,
+        "sort_key": fold(c.name),
         "path": c.path,
         "circle": c.circle,
         "tags": c.tags,
@@ -175,7 +178,7 @@ def core_json(c: Contact) -> dict[str, Any]:
         "archived": c.archived,
         "cadence": c.cadence,
         "last_contact": c.last_contact_field.isoformat() if c.last_contact_field else None,
-        "seen": [i.date.isoformat() for i in c.interactions],
+        "seen": ",".join(dict.fromkeys(i.date.isoformat() for i in c.interactions)),
         "snooze_until": c.snooze_until.isoformat() if c.snooze_until else None,
         "birthday": c.birthday.iso() if c.birthday else None,
         "dates": {label: d.iso() for label, d in c.dates.items()},
@@ -198,17 +201,43 @@ class Status:
 
 def status(core: dict[str, Any], today: date, defaults: dict[str, str]) -> Status:
     """Cadence (as written or the circle default), last contact up to today, next due date."""
-    from netzmd.dates import next_due
+    return fast_status(
+        core["cadence"],
+        core["circle"],
+        core["last_contact"],
+        core["seen"],
+        today,
+        today.isoformat(),
+        defaults,
+    )
 
-    text, cadence = effective_cadence(core["cadence"], core["circle"], defaults)
-    iso_today = today.isoformat()
-    latest: str | None = core["last_contact"]
-    if latest is not None and latest > iso_today:
-        latest = None
-    for seen in core["seen"]:  # newest first
-        if seen <= iso_today:
-            if latest is None or seen > latest:
-                latest = seen
-            break
+
+@lru_cache(maxsize=256)
+def _cadence(text: str) -> Cadence | None:
+    return Cadence.parse(text)
+
+
+def fast_status(
+    cadence: str | None,
+    circle: str | None,
+    last_field: str | None,
+    seen: str | None,
+    today: date,
+    today_iso: str,
+    defaults: dict[str, str],
+) -> Status:
+    """``status`` for the index's columns: ``seen`` is the comma-separated interaction dates,
+    newest first. Most of the time the newest is not in the future and no split is needed."""
+    latest = last_field if last_field is not None and last_field <= today_iso else None
+    if seen:
+        newest: str | None = seen[:10]
+        if newest is not None and newest > today_iso:
+            newest = next((d for d in seen.split(",") if d <= today_iso), None)
+        if newest is not None and (latest is None or newest > latest):
+            latest = newest
+    text = cadence if cadence is not None else defaults.get(circle or "")
+    parsed = _cadence(text) if text is not None else None
     last = date.fromisoformat(latest) if latest else None
-    return Status(text, last, next_due(last, cadence, today))
+    if parsed is None:
+        return Status(text, last, None)
+    return Status(text, last, parsed.add_to(last) if last is not None else today)

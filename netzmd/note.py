@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from netzmd.dates import Cadence, PartialDate, parse_iso
+from netzmd.dates import Cadence, PartialDate
 from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
 
 MAX_BYTES = 1024 * 1024
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
 _INTERACTION = re.compile(
     r"^\s*[-*+]\s+(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
@@ -146,8 +145,7 @@ def parse_note(path: str, data: bytes) -> Parsed:
             )
     builder = _Builder(path, raw or {}, key_lines)
     contact = builder.build()
-    body = text.split("\n")[body_line - 1 :] if body_line > 1 else text.split("\n")
-    _read_body(contact, body, body_line, builder.problems)
+    _read_body(contact, text[_line_offset(text, body_line) :], body_line, builder.problems)
     return Parsed(contact, builder.problems, text, body_line)
 
 
@@ -319,26 +317,61 @@ class _Builder:
         return meaning
 
 
-def _read_body(
-    contact: Contact, lines: list[str], first_line: int, problems: list[Problem]
-) -> None:
+def _line_offset(text: str, line: int) -> int:
+    """Where line number ``line`` starts in ``text`` (its length when there is no such line)."""
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+_ITEM = re.compile(r"^[ \t]*[-*+][ \t].*$", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE)
+
+
+def _fenced_spans(body: str) -> list[tuple[int, int]]:
+    """Character ranges of fenced code blocks (an unclosed fence runs to the end)."""
+    spans = []
+    opened: int | None = None
+    for m in _FENCE_LINE.finditer(body):
+        if opened is None:
+            opened = m.start()
+        else:
+            spans.append((opened, m.end()))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(body)))
+    return spans
+
+
+def _real_date(text: str) -> date | None:
+    """An already matched ``YYYY-MM-DD`` as a date; None when it is impossible."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _read_body(contact: Contact, body: str, first_line: int, problems: list[Problem]) -> None:
+    """Interactions and follow-ups: list items, found in one pass over the body's text."""
     interactions: list[Interaction] = []
     follow_ups: list[FollowUp] = []
-    fenced = False
-    for offset, line in enumerate(lines):
-        if ("`" in line or "~" in line) and _FENCE.match(line):
-            fenced = not fenced
+    fences = _fenced_spans(body) if "```" in body or "~~~" in body else []
+    number, counted = first_line, 0
+    for item in _ITEM.finditer(body):
+        start = item.start()
+        number += body.count("\n", counted, start)
+        counted = start
+        if fences and any(a <= start < b for a, b in fences):
             continue
-        if fenced or not line:
-            continue
-        head = line.lstrip()[:1]
-        if head not in ("-", "*", "+"):
-            continue
-        number = first_line + offset
+        line = item.group()
         m = _INTERACTION.match(line)
         if m is not None:
             raw_date = m[1] or m[2]
-            when = parse_iso(raw_date)
+            when = _real_date(raw_date)
             if when is None:
                 problems.append(
                     Problem(
@@ -351,16 +384,17 @@ def _read_body(
                 continue
             rest = m[3].rstrip("\r").strip()
             kind = None
-            k = _KIND.match(rest)
-            if k is not None:
-                kind, rest = k[1].strip(), k[2]
+            if rest.startswith("["):
+                k = _KIND.match(rest)
+                if k is not None:
+                    kind, rest = k[1].strip(), k[2]
             interactions.append(Interaction(when, rest, kind, number))
             continue
         t = _TASK.match(line)
         if t is not None and t[1] in " xX-/":
             content = t[2].rstrip("\r")
             due_m = _DUE.search(content)
-            due = parse_iso(due_m[1]) if due_m else None
+            due = _real_date(due_m[1]) if due_m else None
             if due_m and due is None:
                 problems.append(
                     Problem(
@@ -374,7 +408,7 @@ def _read_body(
             done = t[1] in "xX-"
             task_text = _TASK_SIGNIFIER.sub("", content).strip()
             follow_ups.append(
-                FollowUp(due, task_text, done, number, parse_iso(done_m[1]) if done_m else None)
+                FollowUp(due, task_text, done, number, _real_date(done_m[1]) if done_m else None)
             )
     interactions.sort(key=lambda i: (i.date, i.line), reverse=True)
     contact.interactions = interactions

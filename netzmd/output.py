@@ -84,4 +84,28 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def dumps(data: Any) -> str:
+    """Indented JSON, for small documents."""
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+
+
+def dumps_lines(data: Any) -> str:
+    """JSON with one list item per line: readable, greppable, and written by the fast C encoder
+    (indented output goes through Python's slow one)."""
+
+    one = _COMPACT.encode
+
+    def block(value: Any, pad: str) -> str:
+        if isinstance(value, list) and value:
+            inner = pad + "  "
+            return "[\n" + ",\n".join(inner + one(v) for v in value) + "\n" + pad + "]"
+        return one(value)
+
+    if isinstance(data, dict):
+        if not data:
+            return "{}"
+        lines = [f"  {one(k)}: {block(v, '  ')}" for k, v in data.items()]
+        return "{\n" + ",\n".join(lines) + "\n}"
+    return block(data, "")

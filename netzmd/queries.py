@@ -9,12 +9,12 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from netzmd.config import Config
 from netzmd.errors import Ambiguous, NotFound
 from netzmd.index import Index
-from netzmd.model import Problem, Status, status
+from netzmd.model import Problem, Status, fast_status, status
 from netzmd.names import Candidate, duplicates, find, fold, query_words
 
 SortKey = Literal["name", "last-contact", "due"]
@@ -28,28 +28,66 @@ class Filters:
     archived: bool = False  # include archived contacts
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    core: dict[str, Any]
+class Row(NamedTuple):
+    """One contact in a list: its columns, where it stands today, and (for JSON output) the
+    stored JSON halves. A tuple, because a list of 10,000 is built on every run."""
+
+    path: str
+    id: str
+    name: str
+    circle: str | None
+    company: str | None
+    role: str | None
+    archived: bool
+    tags: list[str]
     status: Status
+    doc: tuple[bytes, bytes] | None
 
 
 def list_contacts(
-    index: Index, config: Config, today: date, filters: Filters, sort: SortKey = "name"
+    index: Index,
+    config: Config,
+    today: date,
+    filters: Filters,
+    sort: SortKey = "name",
+    *,
+    documents: bool = False,
 ) -> list[Row]:
+    """Contacts in name order (or by ``sort``), filtered, with their status on ``today``."""
     wanted_tags = [fold(t.lstrip("#")) for t in filters.tags]
     company = fold(filters.company) if filters.company else None
+    today_iso = today.isoformat()
+    defaults = config.cadence
     rows = []
-    for core in index.cores(archived=filters.archived):
-        if filters.circle and core["circle"] != filters.circle:
+    for (
+        path,
+        ident,
+        name,
+        circle,
+        company_name,
+        role,
+        archived,
+        tags_text,
+        cadence,
+        last_field,
+        seen,
+        head,
+        tail,
+    ) in index.list_rows(archived=filters.archived, documents=documents):
+        if filters.circle and circle != filters.circle:
             continue
+        tags = tags_text.split("\n") if tags_text else []
         if wanted_tags:
-            have = {fold(t) for t in core["tags"]}
+            have = {fold(t) for t in tags}
             if not all(t in have for t in wanted_tags):
                 continue
-        if company and company not in fold(core["company"] or ""):
+        if company and company not in fold(company_name or ""):
             continue
-        rows.append(Row(core, status(core, today, config.cadence)))
+        state = fast_status(cadence, circle, last_field, seen, today, today_iso, defaults)
+        doc = (head, tail) if documents else None
+        rows.append(
+            Row(path, ident, name, circle, company_name, role, bool(archived), tags, state, doc)
+        )
     if sort == "last-contact":  # longest without contact first; never contacted before all
         rows.sort(key=lambda r: r.status.last_contact or date.min)
     elif sort == "due":  # soonest (most overdue) first; no cadence last
@@ -61,28 +99,31 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _dynamic(s: Status) -> str:
-    return (
-        f'"cadence": {json.dumps(s.cadence, ensure_ascii=False)}, '
-        f'"last_contact": {json.dumps(_iso(s.last_contact))}, '
-        f'"next_due": {json.dumps(_iso(s.next_due))}'
-    )
-
-
-def contacts_json(index: Index, rows: list[Row]) -> str:
-    """The JSON array of full contacts, one per line, assembled from the stored halves."""
-    docs = (
-        index.all_documents()
-        if len(rows) > 200
-        else index.documents([r.core["path"] for r in rows])
-    )
-    parts = []
+def contacts_json(rows: list[Row]) -> bytes:
+    """The JSON array of full contacts, one per line, assembled from the stored halves: only the
+    three date-dependent keys are encoded here."""
+    if not rows:
+        return b"[]"
+    cadences: dict[str | None, bytes] = {None: b"null"}
+    parts = [b"["]
     for r in rows:
-        head, tail = docs[r.core["path"]]
-        parts.append(f"{head}, {_dynamic(r.status)}, {tail}")
-    if not parts:
-        return "[]"
-    return "[\n" + ",\n".join(parts) + "\n]"
+        assert r.doc is not None
+        head, tail = r.doc
+        s = r.status
+        cadence = cadences.get(s.cadence)
+        if cadence is None:
+            cadence = cadences[s.cadence] = json.dumps(s.cadence, ensure_ascii=False).encode()
+        last = b'"%s"' % s.last_contact.isoformat().encode() if s.last_contact else b"null"
+        due = b'"%s"' % s.next_due.isoformat().encode() if s.next_due else b"null"
+        parts += (
+            b"\n",
+            head,
+            b', "cadence": %s, "last_contact": %s, "next_due": %s, ' % (cadence, last, due),
+            tail,
+            b",",
+        )
+    parts[-1] = b"\n]"
+    return b"".join(parts)
 
 
 def contact_json(index: Index, config: Config, path: str, today: date) -> dict[str, Any]:
@@ -90,7 +131,7 @@ def contact_json(index: Index, config: Config, path: str, today: date) -> dict[s
     doc = index.contact(path)
     if doc is None:
         raise NotFound(f"{path}: no readable contact")
-    core = next(c for c in index.cores(archived=True) if c["path"] == path)
+    (core,) = index.cores(archived=True, path=path)
     s = status(core, today, config.cadence)
     out: dict[str, Any] = {}
     for key, value in doc.items():

@@ -75,58 +75,69 @@ class Scan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _skip(name: str) -> bool:
-    return name.startswith(".") or name.endswith("~")
-
-
 def scan_notes(vault: Vault) -> Scan:
     """Every ``*.md`` under ``contacts/`` with its stat key; hidden files and folders are skipped.
 
-    A symlink is followed only when it stays inside the vault; one that leaves it is an error."""
+    A symlink is followed only when it stays inside the vault; one that leaves it is an error.
+    (Plain strings rather than Path objects: this runs for every note on every command.)"""
     result = Scan()
     root_real = os.path.realpath(vault.root)
-    stack = [vault.contacts]
+    contacts = vault.contacts
+    if contacts.is_symlink() and not _inside(root_real, os.path.realpath(contacts)):
+        result.problems.append(
+            Problem(
+                CONTACTS,
+                1,
+                "error",
+                f"contacts/ is a symlink to {os.path.realpath(contacts)}, outside the vault; "
+                "netzmd does not follow it: move the folder into the vault instead",
+            )
+        )
+        return result
+    files = result.files
+    stack = [(str(contacts), CONTACTS + "/")]
+    is_regular = statmod.S_ISREG
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            with os.scandir(folder) as listing:
+                entries = list(listing)
         except FileNotFoundError:
             continue
         except OSError as exc:
-            rel = vault.rel(folder) if folder != vault.root else "."
-            result.problems.append(Problem(rel, 1, "error", f"cannot read folder: {exc.strerror}"))
+            result.problems.append(
+                Problem(prefix.rstrip("/"), 1, "error", f"cannot read folder: {exc.strerror}")
+            )
             continue
         for entry in entries:
             name = entry.name
-            if _skip(name):
+            if name[0] == "." or name[-1] == "~":
                 continue
-            path = Path(entry.path)
             try:
                 if entry.is_symlink():
-                    _symlink(vault, root_real, path, name, result)
+                    _symlink(vault, root_real, Path(entry.path), name, result)
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(path)
+                    stack.append((entry.path, prefix + name + "/"))
                     continue
                 if not name.lower().endswith(".md"):
                     continue
                 st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if statmod.S_ISREG(st.st_mode):
-                result.files[vault.rel(path)] = (
-                    st.st_size,
-                    st.st_mtime_ns,
-                    st.st_ctime_ns,
-                    st.st_ino,
-                )
+            if is_regular(st.st_mode):
+                files[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     return result
+
+
+def _inside(root_real: str, target: str) -> bool:
+    return os.path.commonpath([root_real, target]) == root_real
 
 
 def _symlink(vault: Vault, root_real: str, path: Path, name: str, result: Scan) -> None:
     rel = vault.rel(path)
     target = os.path.realpath(path)
-    if os.path.commonpath([root_real, target]) != root_real:
+    if not _inside(root_real, target):
         result.problems.append(
             Problem(
                 rel,

@@ -44,11 +44,6 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc]
     """A safe loader with a small, literal-minded set of implicit types."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
-    hidden_breaks = False  # True when the text was read with ``_HIDE`` applied
-
-    def construct_scalar(self, node: ScalarNode) -> Any:
-        value = super().construct_scalar(node)
-        return value.translate(_RESTORE) if self.hidden_breaks else value
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[str, yaml.Mark] = {}
@@ -90,6 +85,26 @@ NoteLoader.add_constructor("tag:yaml.org,2002:set", NoteLoader.construct_yaml_ma
 NoteLoader.add_constructor("tag:yaml.org,2002:merge", NoteLoader.construct_yaml_str)
 
 
+class _HiddenBreaksLoader(NoteLoader):
+    """For text read with ``_HIDE`` applied: scalars get their NEL, LS and PS back."""
+
+    def construct_scalar(self, node: ScalarNode) -> Any:
+        return super().construct_scalar(node).translate(_RESTORE)
+
+
+_HIDDEN = re.compile("[\x85\u2028\u2029]")
+_PLACEHOLDERS = re.compile("[\ufdd0-\ufdd2]")
+# Nesting deeper than MAX_DEPTH needs many brackets or a deeply indented line: only then (or
+# with anchors, which aliases need) is the node tree walked by ``_check_shape``.
+_DEEP_LINE = re.compile(r"^[ \t-]{40,}", re.MULTILINE)
+
+
+def _needs_shape_check(text: str) -> bool:
+    return (
+        "&" in text or text.count("[") + text.count("{") > 40 or _DEEP_LINE.search(text) is not None
+    )
+
+
 def _bool(loader: Any, node: ScalarNode) -> bool:
     return str(node.value).lower() == "true"
 
@@ -113,16 +128,16 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     in key lines, in ``FrontMatterError.line`` and inside its message, counts from there.
     The key lines map each top-level key, and ``key.sub`` for the keys of a nested mapping, to
     its line. Raises ``FrontMatterError``."""
-    hide = text != text.translate(_HIDE) and text == text.translate(_RESTORE)
+    hide = _HIDDEN.search(text) is not None and _PLACEHOLDERS.search(text) is None
     if hide:
         text = text.translate(_HIDE)
-    loader = NoteLoader(text)
-    loader.hidden_breaks = hide
+    loader = _HiddenBreaksLoader(text) if hide else NoteLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        _check_shape(node)
+        if _needs_shape_check(text):
+            _check_shape(node)
         data = loader.construct_document(node)
         lines: dict[str, int] = {}
 
