@@ -574,3 +574,4 @@ def agenda(
     click.echo(f"{'wrote' if written else 'unchanged'} {output}", err=True)
 
 
+from netzmd import cli_write  # noqa: E402,F401  (registers the write commands)

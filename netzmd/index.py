@@ -158,65 +158,33 @@ class Index:
         stats.removed = [p for p in known if p not in disk and (only is None or p in only)]
         if not stats.added and not suspects and not stats.removed:
             return stats
-        work = stats.added + suspects
         hashes: dict[str, bytes] = (
             dict(self.db.execute("SELECT path, hash FROM notes")) if suspects else {}
         )
+        work = [(path, disk[path], hashes.get(path)) for path in stats.added + suspects]
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            rows: list[Row] = []
-            touched: list[tuple[Any, ...]] = []
-            to_parse: list[tuple[str, StatKey, bytes, bytes]] = []
-            for path in work:
-                try:
-                    data = _read(self.vault.root / path)
-                except OSError as exc:  # no permission, an I/O error: this note's problem
-                    if path in known:
-                        stats.changed.append(path)
-                    rows.append((_unreadable(path, disk[path], started, exc), None, None, None))
-                    continue
-                if data is None:  # vanished between scan and read
-                    if path in known:
-                        stats.removed.append(path)
-                    continue
-                digest = hashlib.blake2b(data, digest_size=16).digest()
-                key = disk[path]
-                old = known.get(path)
-                if old is not None and hashes.get(path) == digest:
-                    stats.unchanged += 1
-                    touched.append((_stat_text(key, started), path))
-                    continue
-                if old is not None:
-                    stats.changed.append(path)
-                to_parse.append((path, key, digest, data))
-            rows.extend(_parse_all(to_parse, started, progress))
             with self._write() as db:
-                if touched:
-                    db.executemany("UPDATE notes SET stat=? WHERE path=?", touched)
-                changed_paths = [(p,) for p in stats.changed + stats.removed]
-                db.executemany(
-                    "DELETE FROM fts WHERE rowid = "
-                    "(SELECT rowid FROM notes WHERE path=? AND in_fts=1)",
-                    changed_paths,
-                )
-                gone = [(p,) for p in stats.removed]
-                db.executemany("DELETE FROM notes WHERE path=?", gone)
-                db.executemany("DELETE FROM docs WHERE path=?", gone)
-                good = [r for r in rows if r[1] is not None]
-                replaced = gone + [(r[0][0],) for r in good]
-                db.executemany("DELETE FROM events WHERE path=?", replaced)
-                db.executemany("DELETE FROM tasks WHERE path=?", replaced)
-                db.executemany(_UPSERT_OK, [r[0] for r in good])
-                db.executemany(_UPSERT_BROKEN, [r[0] for r in rows if r[1] is None])
-                docs = [r[1] for r in good if r[1] is not None]
-                db.executemany("INSERT OR REPLACE INTO docs VALUES (?,?,?)", docs)
-                db.executemany(
-                    "INSERT INTO events VALUES (?,?,?,?,?)", [e for r in good for e in r[2] or ()]
-                )
-                db.executemany(
-                    "INSERT INTO tasks VALUES (?,?,?,?)", [t for r in good for t in r[3] or ()]
-                )
+                _delete(db, stats.removed)
+                for outcomes in _parse_all(str(self.vault.root), work, started, progress):
+                    rows: list[Row] = []
+                    touched: list[tuple[str, str]] = []
+                    vanished: list[str] = []
+                    for path, key, digest, row in outcomes:
+                        if row is None and digest is None:  # deleted between scan and read
+                            if path in known:
+                                vanished.append(path)
+                        elif row is None:  # touched, or racy: same bytes, not parsed again
+                            stats.unchanged += 1
+                            touched.append((_stat_text(key, started), path))
+                        else:
+                            if path in known:
+                                stats.changed.append(path)
+                            rows.append(row)
+                    stats.removed.extend(vanished)
+                    _delete(db, vanished)
+                    _store(db, rows, touched, known)
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -337,17 +305,20 @@ class Index:
         """What lists need, in name order: (path, id, name, circle, company, role, archived,
         tags, cadence, last_contact, seen, head, tail); head and tail are the stored JSON halves
         (UTF-8 bytes) when ``documents``, else None."""
-        columns = (
-            "n.path, id, name, circle, company, role, archived, tags, cadence, last_contact, seen"
+        sql = (
+            "SELECT path, id, name, circle, company, role, archived, tags, cadence, last_contact,"
+            " seen, sort_key FROM notes WHERE ok=1 AND id IS NOT NULL"
         )
-        if documents:
-            sql = f"SELECT {columns}, head, tail FROM notes n JOIN docs d ON d.path = n.path"
-        else:
-            sql = f"SELECT {columns}, NULL, NULL FROM notes n"
-        sql += " WHERE ok=1 AND id IS NOT NULL"
         if not archived:
             sql += " AND archived=0"
-        return self.db.execute(sql + " ORDER BY sort_key, n.path").fetchall()
+        # Both tables are read in storage order and matched here: far quicker than a join that
+        # jumps between the name index and two tables for every row.
+        rows = self.db.execute(sql).fetchall()
+        rows.sort(key=lambda r: (r[11], r[0]))
+        if not documents:
+            return [(*r[:11], None, None) for r in rows]
+        docs = {path: (head, tail) for path, head, tail in self.db.execute("SELECT * FROM docs")}
+        return [(*r[:11], *docs[r[0]]) for r in rows]
 
     def all_documents(self) -> dict[str, tuple[bytes, bytes]]:
         return {
@@ -456,6 +427,42 @@ ON CONFLICT(path) DO UPDATE SET
 """
 
 
+def _delete(db: sqlite3.Connection, paths: list[str]) -> None:
+    if not paths:
+        return
+    gone = [(p,) for p in paths]
+    db.executemany(
+        "DELETE FROM fts WHERE rowid = (SELECT rowid FROM notes WHERE path=? AND in_fts=1)", gone
+    )
+    for table in ("notes", "docs", "events", "tasks"):
+        db.executemany(f"DELETE FROM {table} WHERE path=?", gone)
+
+
+def _store(
+    db: sqlite3.Connection, rows: list[Row], touched: list[tuple[str, str]], known: dict[str, str]
+) -> None:
+    """Write parsed notes. A broken note's events, tasks and document stay: its last good
+    version."""
+    if touched:
+        db.executemany("UPDATE notes SET stat=? WHERE path=?", touched)
+    again = [(r[0][0],) for r in rows if r[0][0] in known]
+    if again:
+        db.executemany(
+            "DELETE FROM fts WHERE rowid = (SELECT rowid FROM notes WHERE path=? AND in_fts=1)",
+            again,
+        )
+    good = [r for r in rows if r[1] is not None]
+    replaced = [(r[0][0],) for r in good if r[0][0] in known]
+    if replaced:
+        db.executemany("DELETE FROM events WHERE path=?", replaced)
+        db.executemany("DELETE FROM tasks WHERE path=?", replaced)
+    db.executemany(_UPSERT_OK, [r[0] for r in good])
+    db.executemany(_UPSERT_BROKEN, [r[0] for r in rows if r[1] is None])
+    db.executemany("INSERT OR REPLACE INTO docs VALUES (?,?,?)", [r[1] for r in good if r[1]])
+    db.executemany("INSERT INTO events VALUES (?,?,?,?,?)", [e for r in good for e in r[2] or ()])
+    db.executemany("INSERT INTO tasks VALUES (?,?,?,?)", [t for r in good for t in r[3] or ()])
+
+
 # One note's rows: (notes row, docs row, events rows, tasks rows). All but the first are None for
 # a broken note, whose last good ones are kept.
 Row = tuple[
@@ -530,40 +537,64 @@ def _stat_text(key: StatKey, checked_ns: int) -> str:
     return f"racy {text}" if key[1] + RACY_NS > checked_ns else text
 
 
-def _parse_chunk(items: list[tuple[str, StatKey, bytes, bytes]], seen_ns: int) -> list[Row]:
+# A note to look at: (path, stat key, the content hash indexed before, if any).
+Work = tuple[str, StatKey, bytes | None]
+# What came of it: (path, stat key, content hash, rows). The hash is None when the note could not
+# be read (then rows hold the error) or vanished (no rows either); rows are None when the content
+# is the one indexed before.
+Outcome = tuple[str, StatKey, bytes | None, Row | None]
+
+
+def _parse_chunk(root: str, items: list[Work], seen_ns: int) -> list[Outcome]:
+    """Read, hash and parse notes (in a worker process for big batches)."""
     gc.disable()
-    return [_row(path, key, seen_ns, digest, data) for path, key, digest, data in items]
+    out: list[Outcome] = []
+    for path, key, old_hash in items:
+        try:
+            data = _read(Path(root, path))
+        except OSError as exc:  # no permission, an I/O error: this note's problem
+            out.append((path, key, None, (_unreadable(path, key, seen_ns, exc), None, None, None)))
+            continue
+        if data is None:
+            out.append((path, key, None, None))
+            continue
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if digest == old_hash:
+            out.append((path, key, digest, None))
+        else:
+            out.append((path, key, digest, _row(path, key, seen_ns, digest, data)))
+    return out
 
 
 def _parse_all(
-    items: list[tuple[str, StatKey, bytes, bytes]], seen_ns: int, progress: ProgressFn | None
-) -> list[Row]:
-    """Parse notes; thousands of them (a cold start) are shared between worker processes."""
+    root: str, items: list[Work], seen_ns: int, progress: ProgressFn | None
+) -> Iterator[list[Outcome]]:
+    """Parse notes chunk by chunk; thousands of them (a cold start) are shared between worker
+    processes while this one stores what they send back."""
     total = len(items)
     workers = min(os.cpu_count() or 1, 4)
     chunk = 250
+    pieces = [items[start : start + chunk] for start in range(0, total, chunk)]
+    done = 0
     if total < POOL_THRESHOLD or workers < 2:
-        rows = []
-        for start in range(0, total, chunk):
-            rows.extend(_parse_chunk(items[start : start + chunk], seen_ns))
+        for piece in pieces:
+            yield _parse_chunk(root, piece, seen_ns)
+            done += len(piece)
             if progress is not None:
-                progress(min(start + chunk, total), total)
-        return rows
+                progress(done, total)
+        return
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pieces = [items[start : start + chunk] for start in range(0, total, chunk)]
-    rows = []
     with context.Pool(workers) as pool:
-        results = pool.imap(_parse_star, [(piece, seen_ns) for piece in pieces])
-        for piece_rows in results:
-            rows.extend(piece_rows)
+        for outcomes in pool.imap(_parse_star, [(root, piece, seen_ns) for piece in pieces]):
+            yield outcomes
+            done += len(outcomes)
             if progress is not None:
-                progress(len(rows), total)
-    return rows
+                progress(done, total)
 
 
-def _parse_star(args: tuple[list[tuple[str, StatKey, bytes, bytes]], int]) -> list[Row]:
+def _parse_star(args: tuple[str, list[Work], int]) -> list[Outcome]:
     return _parse_chunk(*args)
 
 

@@ -17,12 +17,17 @@ from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
 MAX_BYTES = 1024 * 1024
 
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
-_INTERACTION = re.compile(
-    r"^\s*[-*+]\s+(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
-    r"\s*(?:[:–—-]\s+)?(.*)$"
+# A list item that is an interaction (groups 1 or 2: the date, 3: the rest) or a task (4: the
+# box's mark, 5: the rest). Matched over the whole body at once, line by line.
+_ENTRY = re.compile(
+    r"^[ \t]*[-*+][ \t]+(?:"
+    r"(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]\n]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
+    r"[ \t]*(?:[:–—-][ \t]+)?(.*)"
+    r"|\[(.)\][ \t]+(.*)"
+    r")$",
+    re.MULTILINE,
 )
 _KIND = re.compile(r"^\[([^\[\]]{1,40})\]\s*(?!\()(.*)$")
-_TASK = re.compile(r"^\s*[-*+]\s+\[(.)\]\s+(.*)$")
 _DUE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})")
 _DONE_ON = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
 _TASK_SIGNIFIER = re.compile(r"\s*(?:📅|⏳|🛫|✅|➕|❌|🔁|⏫|🔼|🔽|⏬|🔺|🆔|⛔|🏁).*$")
@@ -328,7 +333,6 @@ def _line_offset(text: str, line: int) -> int:
     return offset
 
 
-_ITEM = re.compile(r"^[ \t]*[-*+][ \t].*$", re.MULTILINE)
 _FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE)
 
 
@@ -356,21 +360,19 @@ def _real_date(text: str) -> date | None:
 
 
 def _read_body(contact: Contact, body: str, first_line: int, problems: list[Problem]) -> None:
-    """Interactions and follow-ups: list items, found in one pass over the body's text."""
+    """Interactions and follow-ups: list items, found in one regex pass over the body."""
     interactions: list[Interaction] = []
     follow_ups: list[FollowUp] = []
     fences = _fenced_spans(body) if "```" in body or "~~~" in body else []
     number, counted = first_line, 0
-    for item in _ITEM.finditer(body):
-        start = item.start()
+    for m in _ENTRY.finditer(body):
+        start = m.start()
         number += body.count("\n", counted, start)
         counted = start
         if fences and any(a <= start < b for a, b in fences):
             continue
-        line = item.group()
-        m = _INTERACTION.match(line)
-        if m is not None:
-            raw_date = m[1] or m[2]
+        raw_date = m[1] or m[2]
+        if raw_date is not None:
             when = _real_date(raw_date)
             if when is None:
                 problems.append(
@@ -390,26 +392,28 @@ def _read_body(contact: Contact, body: str, first_line: int, problems: list[Prob
                     kind, rest = k[1].strip(), k[2]
             interactions.append(Interaction(when, rest, kind, number))
             continue
-        t = _TASK.match(line)
-        if t is not None and t[1] in " xX-/":
-            content = t[2].rstrip("\r")
-            due_m = _DUE.search(content)
-            due = _real_date(due_m[1]) if due_m else None
-            if due_m and due is None:
-                problems.append(
-                    Problem(
-                        contact.path,
-                        number,
-                        "warning",
-                        f"follow-up due date '{due_m[1]}' is not a real date",
-                    )
+        mark = m[4]
+        if mark is None or mark not in " xX-/":
+            continue
+        content = m[5].rstrip("\r")
+        due_m = _DUE.search(content)
+        due = _real_date(due_m[1]) if due_m else None
+        if due_m and due is None:
+            problems.append(
+                Problem(
+                    contact.path,
+                    number,
+                    "warning",
+                    f"follow-up due date '{due_m[1]}' is not a real date",
                 )
-            done_m = _DONE_ON.search(content)
-            done = t[1] in "xX-"
-            task_text = _TASK_SIGNIFIER.sub("", content).strip()
-            follow_ups.append(
-                FollowUp(due, task_text, done, number, _real_date(done_m[1]) if done_m else None)
             )
+        done_m = _DONE_ON.search(content)
+        task_text = _TASK_SIGNIFIER.sub("", content).strip()
+        follow_ups.append(
+            FollowUp(
+                due, task_text, mark in "xX-", number, _real_date(done_m[1]) if done_m else None
+            )
+        )
     interactions.sort(key=lambda i: (i.date, i.line), reverse=True)
     contact.interactions = interactions
     contact.follow_ups = follow_ups

@@ -647,3 +647,29 @@ def test_incremental_index_matches_a_fresh_one(rounds: list[list[tuple[str, str,
             for word in _WORDS:
                 expected = sorted(p for p in readable if _has_word_starting(root / p, word))
                 assert got["search"][word] == expected, word
+
+
+def test_worker_pool_gives_the_same_index(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start over many notes parses in worker processes; the result is the same as in
+    one process, including broken notes, and a second run finds nothing to do."""
+    notes = {
+        f"contacts/p{i:03d}/Person {i:03d}.md": note(
+            f"circle: competence\ncadence: {i % 5 + 1}m\nbirthday: --{i % 12 + 1:02d}-15",
+            f"- 2026-0{i % 9 + 1}-10 [call] talked {i}\n"
+            f"- [ ] follow up {i} 📅 2026-12-{i % 28 + 1:02d}",
+        )
+        for i in range(60)
+    }
+    notes["contacts/Broken.md"] = "---\nname: [unclosed\n---\n"
+    pooled = make_vault(notes, name="pooled")
+    single = make_vault(notes, name="single")
+    monkeypatch.setattr(netzmd.index, "POOL_THRESHOLD", 10)
+    stats = refresh(pooled)
+    assert len(stats.added) == 61
+    monkeypatch.setattr(netzmd.index, "POOL_THRESHOLD", 10**9)
+    refresh(single)
+    assert state(pooled, ("talked",)) == state(single, ("talked",))
+    monkeypatch.setattr(netzmd.index, "POOL_THRESHOLD", 10)
+    assert empty(refresh(pooled))

@@ -1,0 +1,470 @@
+"""One write command from start to end, pure of click: read the note and refuse a bad one, compute
+the new text (``writer``), show it as a diff or write it with compare-and-swap (``atomic``), and
+commit exactly what was written (``gitops``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from netzmd import writer
+from netzmd.errors import Ambiguous, NetzmdError, NotFound, UsageError
+from netzmd.gitops import CommitResult
+from netzmd.model import Contact, FollowUp
+from netzmd.names import Candidate, find, fold
+from netzmd.vault import CONTACTS, Vault
+
+_FIX_HINT = "Fix the note first ('netzmd edit', then 'netzmd check'); nothing was written."
+
+
+class BadNote(NetzmdError):
+    """A note that netzmd will not write to: unreadable, broken, or a symlink."""
+
+
+@dataclass(slots=True)
+class Note:
+    """A note as read for writing: its exact bytes, its text (a BOM kept) and its contact."""
+
+    rel: str
+    path: Path
+    data: bytes
+    text: str
+    contact: Contact
+
+
+def open_note(vault: Vault, rel: str) -> Note:
+    """Read a note to write to it; refuse (``BadNote``) a symlink, a note with a parse error,
+    conflict markers or duplicate keys, and anything that is not a readable UTF-8 file."""
+    from netzmd.note import parse_note
+
+    path = vault.root / rel
+    if path.is_symlink():
+        raise BadNote(
+            f"{rel} is a symlink; netzmd does not write through symlinks",
+            hint="Run the command on the note the link points to; nothing was written.",
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"{rel} does not exist (any more)") from None
+    except OSError as exc:
+        raise BadNote(f"cannot read {rel}: {exc.strerror}") from None
+    parsed = parse_note(rel, data)
+    errors = [p for p in parsed.problems if p.severity == "error"]
+    if parsed.contact is None or errors:
+        problem = errors[0] if errors else None
+        why = f"{problem.path}:{problem.line}: {problem.message}" if problem else rel
+        raise BadNote(f"refusing to write to a broken note: {why}", hint=_FIX_HINT)
+    return Note(rel, path, data, data.decode("utf-8"), parsed.contact)
+
+
+@dataclass(slots=True)
+class Change:
+    """The new bytes for one file, and what changed, in words."""
+
+    rel: str
+    path: Path
+    before: bytes | None  # None: a new file
+    after: bytes
+    said: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(slots=True)
+class Plan:
+    """What one command is going to do, and its commit message."""
+
+    changes: list[Change]
+    message: str
+    nothing: list[str] = field(default_factory=list)  # "nothing to change" notes, for people
+
+    @property
+    def real(self) -> list[Change]:
+        return [c for c in self.changes if c.changed]
+
+
+@dataclass(slots=True)
+class Outcome:
+    written: list[Change]
+    commit: CommitResult | None
+
+
+def _change(note: Note, new_text: str, said: list[str]) -> Change:
+    return Change(note.rel, note.path, note.data, new_text.encode("utf-8"), said)
+
+
+def link(contact_id: str, name: str) -> str:
+    """``[[id]]``, or ``[[id|name]]`` when the display name differs from the file name."""
+    return f"[[{contact_id}]]" if contact_id == name else f"[[{contact_id}|{name}]]"
+
+
+# --- set, unset, snooze ---------------------------------------------------------------------------
+
+
+def set_value(note: Note, key: str, values: Sequence[str]) -> Plan:
+    key = writer.check_key(key)
+    fields = writer.read_fields(note.text)
+    existing = _existing(fields, key)
+    value = writer.value_for(key, values, existing)
+    message = f"set: {note.contact.name} {key} = {writer.show(value)}"
+    return _set(note, key, value, existing, message)
+
+
+def _existing(fields: dict[str, Any], key: str) -> Any:
+    if key.startswith(f"{writer.DATES}.") and key not in fields:
+        dates = fields.get(writer.DATES)
+        return dates.get(key.split(".", 1)[1]) if isinstance(dates, dict) else None
+    return fields.get(key)
+
+
+def _set(note: Note, key: str, value: Any, existing: Any, message: str) -> Plan:
+    new = writer.set_field(note.text, key, value)
+    if new == note.text:
+        return Plan([], message, [f"{note.rel}: {key} is {writer.show(value)} already"])
+    said = [f"{note.rel}: {key}: {writer.show(existing)} → {writer.show(value)}"]
+    return Plan([_change(note, new, said)], message)
+
+
+def unset_value(note: Note, key: str) -> Plan:
+    key = writer.check_key(key)
+    existing = _existing(writer.read_fields(note.text), key)
+    new = writer.unset_field(note.text, key)
+    message = f"unset: {note.contact.name} {key}"
+    if new == note.text:
+        return Plan([], message, [f"{note.rel}: has no {key}"])
+    said = [f"{note.rel}: {key} removed (was {writer.show(existing)})"]
+    return Plan([_change(note, new, said)], message)
+
+
+def relative_date(text: str, today: date, what: str) -> date:
+    """``YYYY-MM-DD``, or a span from today such as ``10d``, ``2w``, ``3m``, ``1y``."""
+    from netzmd.dates import Cadence, parse_iso
+
+    text = text.strip()
+    when = parse_iso(text)
+    if when is not None:
+        return when
+    span = Cadence.parse(text)
+    if span is None or not text[:1].isdigit():
+        raise UsageError(
+            f"{what} '{text}' is neither a date (YYYY-MM-DD) nor a span such as 10d, 2w, 3m, 1y"
+        )
+    return span.add_to(today)
+
+
+def snooze(note: Note, until: date, today: date) -> Plan:
+    if until <= today:
+        raise UsageError(f"snooze until {until.isoformat()}: that is not after today ({today})")
+    existing = writer.read_fields(note.text).get("snooze_until")
+    message = f"snooze: {note.contact.name} until {until.isoformat()}"
+    return _set(note, "snooze_until", until, existing, message)
+
+
+# --- log, follow-up, done ------------------------------------------------------------------------
+
+
+def check_message(text: str, what: str = "the text") -> str:
+    message = writer.check_text(text, what)
+    if not message:
+        raise UsageError(f"{what} is empty")
+    return message
+
+
+def check_kind(kind: str | None) -> str | None:
+    if kind is None:
+        return None
+    kind = writer.check_text(kind, "--kind")
+    if not kind or len(kind) > 40 or any(ch in kind for ch in "[]"):
+        raise UsageError("--kind is a word or two (at most 40 characters, no brackets)")
+    return kind
+
+
+def log(notes: Sequence[Note], when: date, kind: str | None, message: str, today: date) -> Plan:
+    """One interaction with everyone in ``notes``: a log line in each note, with links to the
+    others, and ``last_contact:`` moved forward where a note has it (never into the future)."""
+    kind = check_kind(kind)
+    message = check_message(message, "the log text (-m)")
+    unique: dict[str, Note] = {}
+    for note in notes:
+        unique.setdefault(note.rel, note)
+    people = list(unique.values())
+    changes = []
+    for note in people:
+        others = [link(n.contact.id, n.contact.name) for n in people if n is not note]
+        new = writer.add_log_entry(note.text, when, kind, message, others)
+        said = [f"{note.rel}: + {writer.log_line(when, kind, message, others)}"]
+        if when <= today:
+            bumped = writer.bump_last_contact(new, when)
+            if bumped != new:
+                old = writer.read_fields(new).get("last_contact")
+                said.append(f"{note.rel}: last_contact: {writer.show(old)} → {when.isoformat()}")
+                new = bumped
+        changes.append(_change(note, new, said))
+    names = ", ".join(n.contact.name for n in people)
+    subject = f"log: {kind} with {names}" if kind else f"log: {names}"
+    return Plan(changes, f"{subject}\n\n{when.isoformat()} {message}")
+
+
+def follow_up(note: Note, message: str, due: date) -> Plan:
+    message = check_message(message, "the follow-up text (-m)")
+    if any(sign in message for sign in writer.TASK_SIGNS):
+        raise UsageError("leave the task emoji (📅 ✅ …) out of the text; --due sets the date")
+    new = writer.add_follow_up(note.text, message, due)
+    said = [f"{note.rel}: + {writer.follow_up_line(message, due)}"]
+    text = f"follow-up: {note.contact.name}: {message} (due {due.isoformat()})"
+    return Plan([_change(note, new, said)], text)
+
+
+def pick_follow_up(contact: Contact, text: str | None) -> FollowUp:
+    """The open follow-up meant: the only one, or the one whose text contains ``text`` (case
+    and accents ignored; an exact match wins). Raises ``NotFound`` or ``Ambiguous``."""
+    open_ones = [f for f in contact.follow_ups if not f.done]
+    if not open_ones:
+        raise NotFound(f"{contact.name} has no open follow-up")
+    if text is None or not text.strip():
+        if len(open_ones) == 1:
+            return open_ones[0]
+        raise Ambiguous(
+            f"{contact.name} has {len(open_ones)} open follow-ups:\n{_listing(open_ones)}",
+            hint="Say which: netzmd done NAME TEXT (a part of its text is enough).",
+        )
+    wanted = fold(text)
+    exact = [f for f in open_ones if fold(f.text) == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    hits = [f for f in open_ones if wanted in fold(f.text)]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise NotFound(
+            f"no open follow-up of {contact.name} matches '{text}'; open ones:\n"
+            f"{_listing(open_ones)}"
+        )
+    raise Ambiguous(
+        f"'{text}' matches {len(hits)} open follow-ups of {contact.name}:\n{_listing(hits)}",
+        hint="Type more of the text.",
+    )
+
+
+def _listing(items: Sequence[FollowUp]) -> str:
+    return "\n".join(
+        f"  line {f.line}: {f.text}" + (f" (due {f.due.isoformat()})" if f.due else "")
+        for f in items
+    )
+
+
+def done(note: Note, text: str | None, today: date) -> Plan:
+    task = pick_follow_up(note.contact, text)
+    new = writer.tick_follow_up(note.text, task.line, today)
+    ticked = new.removeprefix(writer.BOM).split("\n")[task.line - 1].rstrip("\r").strip()
+    said = [f"{note.rel}:{task.line}: {ticked}"]
+    return Plan([_change(note, new, said)], f"done: {note.contact.name}: {task.text}")
+
+
+# --- add ------------------------------------------------------------------------------------------
+
+TEMPLATE = "contact.md.j2"
+FIELDS = (
+    "company",
+    "role",
+    "circle",
+    "tags",
+    "email",
+    "phone",
+    "city",
+    "cadence",
+    "met",
+    "introduced_by",
+)
+
+
+def link_to(candidates: list[Candidate], name: str) -> str:
+    """A wiki-link to the contact ``name`` means (``[[Zoë Müller]]``); to the name as typed when
+    no contact matches. Several matches: ``Ambiguous``."""
+    name = check_message(name, "--introduced-by")
+    match = find(name, candidates)
+    if match.found is not None:
+        return link(match.found.id, match.found.name)
+    if match.ambiguous:
+        lines = "\n".join(f"  {c.name}  ({c.path})" for c in match.ambiguous[:20])
+        raise Ambiguous(f"--introduced-by '{name}' matches several contacts:\n{lines}")
+    return f"[[{name}]]"
+
+
+def new_contact(
+    vault: Vault,
+    candidates: list[Candidate],
+    name: str,
+    values: dict[str, Any],
+    today: date,
+) -> Plan:
+    """A new note ``contacts/NAME.md`` from the template, refused when the file exists or the
+    name is taken. ``values``: the fields given (None or empty: left out)."""
+    from netzmd.note import parse_note
+    from netzmd.render import render
+
+    name = check_message(name, "the name")
+    ident = writer.file_name_for(name)
+    rel = f"{CONTACTS}/{ident}.md"
+    path = vault.root / rel
+    if os.path.lexists(path):
+        raise NetzmdError(f"{rel} exists already", hint=f"See it with: netzmd show {_arg(rel)}")
+    wanted = {fold(ident), fold(name)}
+    for c in candidates:
+        if wanted & set(c.folded()):
+            raise NetzmdError(
+                f"'{name}' is taken already: {c.name} ({c.path})",
+                hint=f"See it with: netzmd show {_arg(c.path)}",
+            )
+    data: dict[str, Any] = dict.fromkeys(FIELDS)
+    for key, value in values.items():
+        if key not in FIELDS:
+            raise UsageError(f"unknown field {key}")  # pragma: no cover - the CLI passes these
+        if isinstance(value, str | list):
+            value = writer.value_for(key, [value] if isinstance(value, str) else value)
+        data[key] = value or None
+    has_fields = name != ident or any(data[k] for k in FIELDS)
+    data.update(name=name, id=ident, today=today, has_fields=has_fields, yaml=writer.yaml_value)
+    text = render(vault, TEMPLATE, data)
+    parsed = parse_note(rel, text.encode("utf-8"))
+    if parsed.contact is None or parsed.problems:
+        problem = parsed.problems[0] if parsed.problems else None
+        why = f"line {problem.line}: {problem.message}" if problem else "it cannot be read"
+        raise NetzmdError(
+            f"the template {TEMPLATE} makes a note with a problem ({why}); nothing was written",
+            hint="Fix templates/contact.md.j2 in the vault (or delete it to use the built-in).",
+        )
+    if parsed.contact.name != name:
+        raise NetzmdError(
+            f"the template {TEMPLATE} does not keep the name '{name}' (the note reads as "
+            f"'{parsed.contact.name}'); nothing was written",
+            hint="It needs name: {{ yaml(name) }} when the name differs from the file name.",
+        )
+    said = [f"created {rel}"]
+    return Plan([Change(rel, path, None, text.encode("utf-8"), said)], f"add: {name}")
+
+
+def _arg(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+# --- diff, write, commit --------------------------------------------------------------------------
+
+
+def diff(changes: Sequence[Change]) -> str:
+    """A unified diff of the changes, with vault-relative paths (``/dev/null`` for new files)."""
+    import difflib
+
+    out: list[str] = []
+    for c in changes:
+        old = _diff_lines(c.before)
+        new = _diff_lines(c.after)
+        before = "/dev/null" if c.before is None else f"a/{c.rel}"
+        for line in difflib.unified_diff(old, new, before, f"b/{c.rel}", lineterm="\n"):
+            out.append(line)
+            if not line.endswith("\n"):
+                out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _diff_lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    text = data.decode("utf-8")
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def write(plan: Plan) -> list[Change]:
+    """Write every change, each only if its file still holds what was read. All files are
+    checked before the first one is replaced; a file that changes in between stops the rest."""
+    from netzmd.atomic import ChangedOnDisk, Pending, check_unchanged
+
+    changes = plan.real
+    pendings: list[Pending] = []
+    written: list[Change] = []
+    try:
+        try:
+            for c in changes:
+                if c.before is None:
+                    c.path.parent.mkdir(parents=True, exist_ok=True)
+                pendings.append(Pending(c.path, c.after))
+        except OSError as exc:
+            raise NetzmdError(
+                f"cannot write {changes[len(pendings)].rel}: {exc.strerror or exc}; "
+                "nothing was written"
+            ) from None
+        for c in changes:
+            check_unchanged(c.path, c.before)
+        for c, pending in zip(changes, pendings, strict=True):
+            try:
+                pending.put(c.before)
+            except ChangedOnDisk as exc:
+                if written:
+                    done_list = ", ".join(w.rel for w in written)
+                    raise ChangedOnDisk(
+                        f"{exc.message}; already written: {done_list}", hint=exc.hint
+                    ) from None
+                raise
+            except OSError as exc:
+                done_list = ", ".join(w.rel for w in written) or "nothing"
+                raise NetzmdError(
+                    f"cannot write {c.rel}: {exc.strerror or exc}; already written: {done_list}"
+                ) from None
+            written.append(c)
+    finally:
+        for pending in pendings:
+            pending.discard()
+    return written
+
+
+def commit(vault: Vault, written: Sequence[Change], message: str) -> CommitResult:
+    from netzmd.gitops import commit_paths
+
+    return commit_paths(vault.root, [c.path for c in written], message)
+
+
+def apply(vault: Vault, plan: Plan, *, commit_it: bool) -> Outcome:
+    written = write(plan)
+    result = commit(vault, written, plan.message) if commit_it and written else None
+    return Outcome(written, result)
+
+
+# --- edit -----------------------------------------------------------------------------------------
+
+
+def editor_command() -> list[str]:
+    """``$VISUAL``, else ``$EDITOR``, split as a shell would."""
+    import shlex
+
+    for variable in ("VISUAL", "EDITOR"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            try:
+                return shlex.split(value)
+            except ValueError:
+                raise UsageError(f"${variable} cannot be read as a command: {value}") from None
+    raise UsageError("no editor: set $VISUAL or $EDITOR", hint="For example: export EDITOR=nano")
+
+
+def run_editor(command: Sequence[str], path: Path) -> int:
+    """Open ``path`` in the editor and wait; its exit status."""
+    import subprocess
+
+    try:
+        return subprocess.run([*command, str(path)], check=False).returncode
+    except OSError as exc:
+        raise NetzmdError(f"cannot start the editor '{command[0]}': {exc.strerror}") from None

@@ -1,0 +1,503 @@
+"""The commands that write notes: add, log, done, follow-up, set, unset, snooze, edit.
+
+Registered on the ``main`` group of ``netzmd.cli``. Each one prints what it changed (or, with
+``--dry-run``, the diff instead of writing) and commits exactly the files it wrote when the vault
+is in a git repository and ``auto_commit`` is on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from netzmd.cli import DATE, Session, echo, main, real_today, today_option
+from netzmd.errors import NotFound, UsageError
+
+if TYPE_CHECKING:
+    from netzmd.changes import Note, Plan
+    from netzmd.gitops import CommitResult
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def write_options(f: F) -> F:
+    f = click.option(
+        "--no-commit",
+        is_flag=True,
+        help="Do not commit this change to git (auto_commit = false in netzmd.toml: never).",
+    )(f)
+    return click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")(f)
+
+
+def _note(session: Session, name: str) -> Note:
+    """The note NAME means, read for writing. A note that cannot be read is not among the
+    contacts; when NAME means one of those, say why netzmd will not write to it."""
+    from netzmd import changes, queries
+
+    try:
+        found = queries.resolve(session.index, name)
+    except NotFound:
+        broken = _broken_note(session, name)
+        if broken is None:
+            raise
+        return changes.open_note(session.vault, broken)  # raises BadNote, saying why
+    return changes.open_note(session.vault, found.path)
+
+
+def _broken_note(session: Session, name: str) -> str | None:
+    from netzmd.names import Candidate, find
+    from netzmd.note import contact_id
+
+    paths = {p.path for p in session.index.problems() if p.severity == "error"}
+    candidates = [
+        Candidate(path, contact_id(path), contact_id(path), ())
+        for path in sorted(paths)
+        if path.lower().endswith(".md") and (session.vault.root / path).exists()
+    ]
+    match = find(name, candidates)
+    return match.found.path if match.found is not None else None
+
+
+def _commits(session: Session, no_commit: bool) -> bool:
+    return not no_commit and session.config.auto_commit
+
+
+def _say_commit(result: CommitResult | None) -> None:
+    if result is None:
+        return
+    line = result.line()
+    if line is None:
+        return
+    if result.committed:
+        echo(line)
+    else:
+        click.echo(line, err=True)
+
+
+def _finish(session: Session, plan: Plan, dry_run: bool, no_commit: bool) -> None:
+    """Show the diff (dry run) or write, say what changed, and commit."""
+    from netzmd import changes
+
+    for line in plan.nothing:
+        click.echo(f"{line}; nothing changed", err=True)
+    if not plan.real:
+        return
+    if dry_run:
+        click.echo(changes.diff(plan.real), nl=False)
+        click.echo("dry run: nothing written", err=True)
+        return
+    outcome = changes.apply(session.vault, plan, commit_it=_commits(session, no_commit))
+    for change in outcome.written:
+        for line in change.said:
+            echo(line)
+    _say_commit(outcome.commit)
+
+
+# --- add ------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("name")
+@click.option("--company", help="Where they work.")
+@click.option("--role", help="Their role there.")
+@click.option(
+    "--circle",
+    type=click.Choice(["career", "competence", "publication"]),
+    help="Which of your networks.",
+)
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
+@click.option("--email", help="Email address.")
+@click.option("--phone", help="Phone number, as you write it.")
+@click.option("--city", help="Where they live or work.")
+@click.option("--cadence", help="How often to be in touch: 30d, 6w, 3m, 1y, monthly, …")
+@click.option("--met", help="Where and when you met, as text.")
+@click.option(
+    "--introduced-by",
+    "introduced_by",
+    metavar="NAME",
+    help="Who introduced you; written as a [[link]] to that contact.",
+)
+@click.option("--edit", is_flag=True, help="Open the new note in $VISUAL or $EDITOR afterwards.")
+@write_options
+@today_option
+@click.pass_obj
+def add(
+    session: Session,
+    name: str,
+    company: str | None,
+    role: str | None,
+    circle: str | None,
+    tags: tuple[str, ...],
+    email: str | None,
+    phone: str | None,
+    city: str | None,
+    cadence: str | None,
+    met: str | None,
+    introduced_by: str | None,
+    edit: bool,
+    dry_run: bool,
+    no_commit: bool,
+    today: date | None,
+) -> None:
+    """Add a contact: a new note contacts/NAME.md from the template contact.md.j2.
+
+    Only the fields given go into the front matter. Refused when the file exists or NAME or
+    the file name is already a contact's name or alias. Characters that file names or Obsidian
+    links do not allow (/ \\ : * ? " < > | # ^ [ ]) become '-' in the file name; name: keeps
+    them. The template is looked up in the vault's templates/ first, then the built-in one.
+
+    \b
+    Examples:
+      netzmd add "Jane Doe" --company "Acme GmbH" --circle competence --tag cloud
+      netzmd add "Max Mustermann" --introduced-by jane --cadence 3m --edit
+      netzmd add "AC/DC Fan Club" --dry-run
+    """
+    from netzmd import changes, queries
+
+    if edit and dry_run:
+        raise UsageError("--edit and --dry-run do not go together")
+    editor = changes.editor_command() if edit else None
+    candidates = queries.candidates(session.index)
+    values: dict[str, Any] = {
+        "company": company,
+        "role": role,
+        "circle": circle,
+        "tags": list(tags) or None,
+        "email": email,
+        "phone": phone,
+        "city": city,
+        "cadence": cadence,
+        "met": met,
+        "introduced_by": changes.link_to(candidates, introduced_by) if introduced_by else None,
+    }
+    given = {k: v for k, v in values.items() if v}
+    plan = changes.new_contact(session.vault, candidates, name, given, real_today(today))
+    if dry_run or editor is None:
+        _finish(session, plan, dry_run, no_commit)
+        return
+    written = changes.write(plan)
+    for change in written:
+        for line in change.said:
+            echo(line)
+    created = written[0]
+    _after_edit(session, editor, created.rel, created.after, plan.message, no_commit, True)
+
+
+# --- log ------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("-m", "--message", required=True, help="What happened, one line.")
+@click.option("--date", "when", type=DATE, help="When (YYYY-MM-DD). Default: today.")
+@click.option(
+    "--kind", help="lunch, coffee, call, meeting, event, message, … (any word; shown as [kind])."
+)
+@write_options
+@today_option
+@click.pass_obj
+def log(
+    session: Session,
+    names: tuple[str, ...],
+    message: str,
+    when: date | None,
+    kind: str | None,
+    dry_run: bool,
+    no_commit: bool,
+    today: date | None,
+) -> None:
+    """Log an interaction with one or more people.
+
+    Each note gets the line `- DATE [kind] TEXT`, with [[links]] to the others present, under
+    its ## Log heading (made at the end of the note when missing), in date order: a backdated
+    entry lands in its place. A note with a last_contact: field older than DATE gets it moved
+    to DATE (not for future dates); a note without the field does not get one.
+
+    \b
+    Examples:
+      netzmd log jane max -m "Pasta Bar, talked about the Kubernetes migration" --kind lunch
+      netzmd log zoe -m "congratulated on the new job" --kind message
+      netzmd log "Max Mustermann" -m "call about Terraform" --kind call --date 2026-11-20
+    """
+    from netzmd import changes
+
+    day = real_today(today)
+    notes = [_note(session, n) for n in names]
+    plan = changes.log(notes, when or day, kind, message, day)
+    _finish(session, plan, dry_run, no_commit)
+
+
+# --- follow-up, done --------------------------------------------------------------------------
+
+
+@main.command(name="follow-up")
+@click.argument("name")
+@click.option("-m", "--message", required=True, help="What to do, one line.")
+@click.option(
+    "--due",
+    required=True,
+    metavar="DATE|SPAN",
+    help="Due date: YYYY-MM-DD, or a span from today such as 3d, 2w, 1m.",
+)
+@write_options
+@today_option
+@click.pass_obj
+def follow_up(
+    session: Session,
+    name: str,
+    message: str,
+    due: str,
+    dry_run: bool,
+    no_commit: bool,
+    today: date | None,
+) -> None:
+    """Add a follow-up: `- [ ] TEXT 📅 DATE` under the note's ## Follow-ups heading.
+
+    The heading is made at the end of the note when missing. The task is in the format of the
+    Obsidian Tasks plugin, so it shows up there too.
+
+    \b
+    Examples:
+      netzmd follow-up max -m "send him the Terraform module" --due 2026-12-01
+      netzmd follow-up jane -m "ask about the CFP" --due 2w
+    """
+    from netzmd import changes
+
+    day = real_today(today)
+    when = changes.relative_date(due, day, "--due")
+    plan = changes.follow_up(_note(session, name), message, when)
+    _finish(session, plan, dry_run, no_commit)
+
+
+@main.command()
+@click.argument("name")
+@click.argument("text", nargs=-1)
+@write_options
+@today_option
+@click.pass_obj
+def done(
+    session: Session,
+    name: str,
+    text: tuple[str, ...],
+    dry_run: bool,
+    no_commit: bool,
+    today: date | None,
+) -> None:
+    """Tick an open follow-up: `- [x] … ✅ DATE`, as the Obsidian Tasks plugin does.
+
+    TEXT picks the follow-up whose text contains it (case and accents ignored); without TEXT,
+    the contact's only open follow-up. When several match, they are listed (exit 1).
+
+    \b
+    Examples:
+      netzmd done max terraform
+      netzmd done jane
+      netzmd done zoe "CFP link" --today 2026-11-27
+    """
+    from netzmd import changes
+
+    plan = changes.done(_note(session, name), " ".join(text) or None, real_today(today))
+    _finish(session, plan, dry_run, no_commit)
+
+
+# --- set, unset, snooze ---------------------------------------------------------------------------
+
+
+@main.command(name="set", context_settings={"ignore_unknown_options": True})
+@click.argument("name")
+@click.argument("key")
+@click.argument("values", metavar="VALUE...", nargs=-1, required=True)
+@write_options
+@click.pass_obj
+def set_(
+    session: Session,
+    name: str,
+    key: str,
+    values: tuple[str, ...],
+    dry_run: bool,
+    no_commit: bool,
+) -> None:
+    """Set one front-matter key; only its line changes.
+
+    List keys (tags, aliases, emails, phones, and keys that hold a list already) take each
+    VALUE as an item; other keys take the VALUEs joined by spaces. Dates are checked
+    (birthday and dates.LABEL may be --MM-DD), circle and cadence too, vouches and archived
+    are true or false. A value that a YAML 1.1 reader such as Obsidian would misread (NO,
+    0170123, 12:30, [[Link]]) is quoted. Setting a key to the value it has writes nothing.
+
+    \b
+    Examples:
+      netzmd set jane company "Bar AG"
+      netzmd set max tags ex-colleague cloud terraform
+      netzmd set zoe birthday --03-14
+      netzmd set max "dates.work anniversary" 2019-04-01
+      netzmd set jane introduced_by "[[Zoë Müller]]"
+    """
+    from netzmd import changes
+
+    plan = changes.set_value(_note(session, name), key, values)
+    _finish(session, plan, dry_run, no_commit)
+
+
+@main.command()
+@click.argument("name")
+@click.argument("key")
+@write_options
+@click.pass_obj
+def unset(session: Session, name: str, key: str, dry_run: bool, no_commit: bool) -> None:
+    """Remove one front-matter key (or dates.LABEL); only its lines go.
+
+    \b
+    Examples:
+      netzmd unset jane snooze_until
+      netzmd unset max "dates.work anniversary"
+    """
+    from netzmd import changes
+
+    plan = changes.unset_value(_note(session, name), key)
+    _finish(session, plan, dry_run, no_commit)
+
+
+@main.command()
+@click.argument("name")
+@click.argument("until", metavar="UNTIL")
+@write_options
+@today_option
+@click.pass_obj
+def snooze(
+    session: Session,
+    name: str,
+    until: str,
+    dry_run: bool,
+    no_commit: bool,
+    today: date | None,
+) -> None:
+    """Keep a contact off "keep in touch" until a date: sets snooze_until.
+
+    UNTIL is a date (YYYY-MM-DD) or a span from today: 10d, 2w, 3m, 1y. 'netzmd unset NAME
+    snooze_until' ends the snooze.
+
+    \b
+    Examples:
+      netzmd snooze max 3m
+      netzmd snooze jane 2027-01-15
+    """
+    from netzmd import changes
+
+    day = real_today(today)
+    when = changes.relative_date(until, day, "UNTIL")
+    plan = changes.snooze(_note(session, name), when, day)
+    _finish(session, plan, dry_run, no_commit)
+
+
+# --- edit -----------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("name")
+@click.option("--no-commit", is_flag=True, help="Do not commit the edit to git.")
+@click.pass_obj
+def edit(session: Session, name: str, no_commit: bool) -> None:
+    """Open a contact's note in $VISUAL or $EDITOR, then check it.
+
+    NAME is a name, an alias or the note's path; a note that cannot be read opens too, by its
+    file name or path, to fix it. After the editor closes, the note is checked and each problem
+    is printed; when it changed and has no errors, the change is committed. Exit status 1 when
+    it has errors.
+
+    \b
+    Examples:
+      netzmd edit max
+      EDITOR="code --wait" netzmd edit "contacts/Jane Doe.md"
+    """
+    from netzmd import changes
+
+    editor = changes.editor_command()
+    rel = _edit_target(session, name)
+    path = session.vault.root / rel
+    try:
+        before = path.read_bytes()
+    except OSError as exc:
+        raise NotFound(f"cannot read {rel}: {exc.strerror}") from None
+    found = next((c for c in _candidates(session) if c.path == rel), None)
+    label = found.name if found is not None else Path(rel).stem
+    _after_edit(session, editor, rel, before, f"edit: {label}", no_commit, False)
+
+
+def _candidates(session: Session) -> list[Any]:
+    from netzmd import queries
+
+    return queries.candidates(session.index)
+
+
+def _edit_target(session: Session, name: str) -> str:
+    from netzmd import queries
+
+    try:
+        return queries.resolve(session.index, name).path
+    except NotFound:
+        broken = _broken_note(session, name)
+        if broken is not None:
+            return broken
+        root = session.vault.root
+        for base in (Path.cwd(), root):
+            candidate = (base / name).absolute()
+            if candidate.is_file() and candidate.suffix.lower() == ".md":
+                try:
+                    return candidate.relative_to(root).as_posix()
+                except ValueError:
+                    continue
+        raise
+
+
+def _after_edit(
+    session: Session,
+    editor: list[str],
+    rel: str,
+    before: bytes,
+    message: str,
+    no_commit: bool,
+    created: bool,
+) -> None:
+    """Run the editor on ``rel``, check the note, and commit it when it changed (or was just
+    created) and has no errors."""
+    from netzmd import changes, queries
+    from netzmd.gitops import CommitResult
+
+    path = session.vault.root / rel
+    status = changes.run_editor(editor, path)
+    if status != 0:
+        click.echo(f"the editor exited with status {status}", err=True)
+    try:
+        after: bytes | None = path.read_bytes()
+    except OSError:
+        after = None
+    changed = after != before
+    if not created:
+        echo(f"{rel}: {'edited' if changed else 'unchanged'}")
+    if after is None:
+        click.echo(f"{rel} is gone (deleted or renamed in the editor?)", err=True)
+        return
+    session.index.refresh()
+    report = queries.check(session.index, session.config, {rel})
+    for problem in report.problems:
+        echo(str(problem))
+    if not report.problems:
+        click.echo(f"{rel}: no problems", err=True)
+    if (changed or created) and _commits(session, no_commit):
+        if report.errors:
+            _say_commit(
+                CommitResult(
+                    False, message=message, reason=f"{rel} has errors; fix them and edit again"
+                )
+            )
+        else:
+            written = [changes.Change(rel, path, before, after)]
+            _say_commit(changes.commit(session.vault, written, message))
+    if report.errors:
+        sys.exit(1)

@@ -1,0 +1,313 @@
+"""Committing what netzmd writes, in real git repositories made in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from netzmd import gitops
+from netzmd.cli import main
+
+GIT = shutil.which("git")
+pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
+
+JANE = "---\nname: Jane Doe\ncompany: Acme\nlast_contact: 2026-10-01\n---\n\n## Log\n"
+MAX = "---\nname: Max Mustermann\n---\n"
+
+
+GIT_IDENTITY_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "EMAIL",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's git configuration, hooks or identity."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    for name in GIT_IDENTITY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def git(repo: Path, *args: str, check: bool = True) -> str:
+    done = subprocess.run(
+        ["git", "-c", "core.quotepath=off", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)}: {done.stderr}")
+    return done.stdout
+
+
+def make_repo(root: Path, notes: Mapping[str, str], *, identity: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    if identity:
+        git(root, "config", "user.name", "Test Person")
+        git(root, "config", "user.email", "test@example.com")
+    git(root, "config", "commit.gpgsign", "false")
+    for rel, text in notes.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if notes and identity:
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "start")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(
+        tmp_path / "vault",
+        {
+            "contacts/Jane Doe.md": JANE,
+            "contacts/Max Mustermann.md": MAX,
+            "notes/other.md": "other\n",
+            "notes/third.md": "third\n",
+            ".gitignore": ".netzmd/\n",
+        },
+    )
+
+
+def run(vault: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--vault", str(vault), *args])
+
+
+def head(repo: Path) -> str:
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def last_commit(repo: Path) -> tuple[str, list[str]]:
+    message = git(repo, "log", "-1", "--format=%B").strip()
+    files = git(repo, "show", "--name-only", "--format=", "HEAD").splitlines()
+    return message, files
+
+
+def test_set_commits_exactly_the_note_with_a_message(repo: Path) -> None:
+    result = run(repo, "set", "jane", "company", "Bar AG")
+    assert result.exit_code == 0, result.output
+    message, files = last_commit(repo)
+    assert message == "set: Jane Doe company = Bar AG"
+    assert files == ["contacts/Jane Doe.md"]
+    short = git(repo, "rev-parse", "--short", "HEAD").strip()
+    assert f"committed {short} set: Jane Doe company = Bar AG" in result.stdout
+    assert git(repo, "show", "HEAD:contacts/Jane Doe.md") == JANE.replace("Acme", "Bar AG")
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_unrelated_staged_and_unstaged_changes_stay_uncommitted(repo: Path) -> None:
+    (repo / "notes" / "other.md").write_text("other, staged\n", encoding="utf-8")
+    (repo / "notes" / "new.md").write_text("new, staged\n", encoding="utf-8")
+    git(repo, "add", "notes/other.md", "notes/new.md")
+    (repo / "notes" / "third.md").write_text("third, not staged\n", encoding="utf-8")
+    (repo / "untracked.md").write_text("untracked\n", encoding="utf-8")
+
+    result = run(repo, "log", "jane", "max", "-m", "Pasta Bar", "--kind", "lunch",
+                 "--today", "2026-11-27")  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    message, files = last_commit(repo)
+    assert message == "log: lunch with Jane Doe, Max Mustermann\n\n2026-11-27 Pasta Bar"
+    assert files == ["contacts/Jane Doe.md", "contacts/Max Mustermann.md"]
+    assert git(repo, "diff", "--cached", "--name-only").splitlines() == [
+        "notes/new.md",
+        "notes/other.md",
+    ]
+    assert git(repo, "show", ":notes/other.md") == "other, staged\n"  # still staged as it was
+    assert git(repo, "diff", "--name-only").splitlines() == ["notes/third.md"]
+    assert git(repo, "ls-files", "--others", "--exclude-standard").splitlines() == ["untracked.md"]
+
+
+def test_add_commits_the_new_note(repo: Path) -> None:
+    (repo / "notes" / "other.md").write_text("staged\n", encoding="utf-8")
+    git(repo, "add", "notes/other.md")
+    result = run(repo, "add", "AC/DC Fan", "--company", "Acme")
+    assert result.exit_code == 0, result.output
+    message, files = last_commit(repo)
+    assert (message, files) == ("add: AC/DC Fan", ["contacts/AC-DC Fan.md"])
+    assert git(repo, "diff", "--cached", "--name-only").splitlines() == ["notes/other.md"]
+
+
+def test_every_write_command_commits(repo: Path) -> None:
+    for args, subject in [
+        (["follow-up", "jane", "-m", "send slides", "--due", "2026-12-01"],
+         "follow-up: Jane Doe: send slides (due 2026-12-01)"),
+        (["done", "jane", "--today", "2026-11-27"], "done: Jane Doe: send slides"),
+        (["snooze", "jane", "2027-01-15", "--today", "2026-11-27"],
+         "snooze: Jane Doe until 2027-01-15"),
+        (["unset", "jane", "snooze_until"], "unset: Jane Doe snooze_until"),
+        (["set", "max", "tags", "a", "b"], "set: Max Mustermann tags = a, b"),
+    ]:  # fmt: skip
+        before = head(repo)
+        result = run(repo, *args)
+        assert result.exit_code == 0, result.output
+        assert head(repo) != before
+        assert last_commit(repo)[0] == subject
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_no_op_writes_nothing_and_makes_no_commit(repo: Path) -> None:
+    before = head(repo)
+    result = run(repo, "set", "jane", "company", "Acme")
+    assert result.exit_code == 0
+    assert "nothing changed" in result.output
+    assert head(repo) == before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_no_commit_and_auto_commit_off(repo: Path) -> None:
+    before = head(repo)
+    result = run(repo, "set", "jane", "company", "Bar AG", "--no-commit")
+    assert result.exit_code == 0
+    assert "committed" not in result.output
+    assert head(repo) == before
+    assert git(repo, "status", "--porcelain") == ' M "contacts/Jane Doe.md"\n'
+    (repo / "netzmd.toml").write_text("auto_commit = false\n", encoding="utf-8")
+    result = run(repo, "set", "jane", "company", "Cee AG")
+    assert result.exit_code == 0
+    assert head(repo) == before
+
+
+def _merge_conflict(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "side")
+    (repo / "notes" / "other.md").write_text("side\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "side")
+    git(repo, "checkout", "-q", "main")
+    (repo / "notes" / "other.md").write_text("main\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "main")
+    git(repo, "merge", "side", check=False)
+    assert (repo / ".git" / "MERGE_HEAD").exists()
+
+
+def test_during_a_merge_the_note_is_written_but_not_committed(repo: Path) -> None:
+    _merge_conflict(repo)
+    before = head(repo)
+    result = run(repo, "set", "jane", "company", "Bar AG")
+    assert result.exit_code == 0, result.output
+    assert "not committed: a merge is in progress" in result.stderr
+    assert head(repo) == before
+    assert "company: Bar AG" in (repo / "contacts" / "Jane Doe.md").read_text(encoding="utf-8")
+    assert (repo / ".git" / "MERGE_HEAD").exists()  # the merge is left as it was
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [
+        (lambda g: (g / "rebase-merge").mkdir(), "a rebase is in progress"),
+        (lambda g: (g / "rebase-apply").mkdir(), "a rebase (or git am) is in progress"),
+        (lambda g: (g / "CHERRY_PICK_HEAD").write_text("x"), "a cherry-pick is in progress"),
+        (lambda g: (g / "REVERT_HEAD").write_text("x"), "a revert is in progress"),
+        (lambda g: (g / "index.lock").write_text(""), "the git index is locked"),
+    ],
+)
+def test_other_states_that_block_a_commit(repo: Path, make: object, why: str) -> None:
+    make(repo / ".git")  # type: ignore[operator]
+    before = head(repo)
+    result = run(repo, "set", "jane", "company", "Bar AG")
+    assert result.exit_code == 0, result.output
+    assert f"not committed: {why}" in result.stderr
+    assert head(repo) == before
+    assert "Bar AG" in (repo / "contacts" / "Jane Doe.md").read_text(encoding="utf-8")
+
+
+def test_a_vault_in_a_subfolder_of_a_larger_repository(tmp_path: Path) -> None:
+    top = make_repo(tmp_path / "big", {"README.md": "hi\n", "network/contacts/Jane Doe.md": JANE})
+    result = run(top / "network", "set", "jane", "city", "Köln")
+    assert result.exit_code == 0, result.output
+    assert last_commit(top) == ("set: Jane Doe city = Köln", ["network/contacts/Jane Doe.md"])
+
+
+def test_file_names_with_glob_characters_are_taken_literally(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "vault",
+        {"contacts/Ann (x) [1].md": "---\nname: Ann\n---\n", "contacts/Ann (x) 1.md": "x\n"},
+    )
+    (repo / "contacts" / "Ann (x) 1.md").write_text("changed, not committed\n", encoding="utf-8")
+    result = run(repo, "set", "contacts/Ann (x) [1].md", "city", "Graz")
+    assert result.exit_code == 0, result.output
+    assert last_commit(repo)[1] == ["contacts/Ann (x) [1].md"]
+    assert git(repo, "diff", "--name-only").splitlines() == ["contacts/Ann (x) 1.md"]
+
+
+def test_the_first_commit_of_a_new_repository(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "vault", {})
+    (repo / "contacts").mkdir()
+    result = run(repo, "add", "Jane Doe", "--city", "Köln")
+    assert result.exit_code == 0, result.output
+    assert last_commit(repo) == ("add: Jane Doe", ["contacts/Jane Doe.md"])
+
+
+def test_without_an_identity_it_says_so_and_leaves_nothing_staged(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "vault", {}, identity=False)
+    git(repo, "config", "user.useConfigOnly", "true")
+    (repo / "contacts").mkdir()
+    result = run(repo, "add", "Jane Doe")
+    assert result.exit_code == 0, result.output
+    assert "not committed: git does not know who you are" in result.stderr
+    assert (repo / "contacts" / "Jane Doe.md").exists()
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
+def test_a_failing_hook_is_reported(repo: Path) -> None:
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'error: no commits today' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = head(repo)
+    result = run(repo, "set", "jane", "company", "Bar AG")
+    assert result.exit_code == 0
+    assert "not committed: git commit failed: error: no commits today" in result.stderr
+    assert head(repo) == before
+
+
+def test_without_git_repository_nothing_is_said(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "contacts").mkdir(parents=True)
+    (vault / "contacts" / "Jane Doe.md").write_text(JANE, encoding="utf-8")
+    result = run(vault, "set", "jane", "company", "Bar AG")
+    assert result.exit_code == 0, result.output
+    assert result.output == "contacts/Jane Doe.md: company: Acme → Bar AG\n"
+
+
+def test_without_git_installed_writing_works(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = head(repo)
+    monkeypatch.setenv("PATH", str(repo / "no-bin-here"))
+    result = run(repo, "set", "jane", "company", "Bar AG")
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.output
+    assert "not committed: git is not installed" in result.stderr
+    assert "Bar AG" in (repo / "contacts" / "Jane Doe.md").read_text(encoding="utf-8")
+    assert head(repo) == before
+
+
+def test_commit_paths_directly(repo: Path) -> None:
+    """The library call: the result carries the short hash and a line for people."""
+    note = repo / "contacts" / "Max Mustermann.md"
+    note.write_text(MAX + "\nbody\n", encoding="utf-8")
+    result = gitops.commit_paths(repo, [note], "test: max")
+    assert result.committed and result.hash
+    assert result.line() == f"committed {result.hash} test: max"
+    again = gitops.commit_paths(repo, [note], "test: again")
+    assert not again.committed and again.reason == "git found nothing to commit"
+    assert gitops.commit_paths(repo.parent, [note], "x").line() is None  # not a repository
+    assert os.path.samefile(gitops.repository(repo / "contacts") or "", repo)

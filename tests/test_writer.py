@@ -1,0 +1,761 @@
+"""Writing notes without losing a byte: the golden corpus (every write command on awkward notes,
+exact expected bytes), the pure edits in ``netzmd.writer``, and property tests."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shlex
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from netzmd import writer
+from netzmd.cli import main
+from netzmd.errors import UsageError
+from netzmd.note import parse_note
+from netzmd.writer import EditError
+
+CORPUS = Path(__file__).parent / "corpus_write"
+TODAY = "2026-11-27"
+
+# (case id, input note, command line; NAME stands for the note). Each writes
+# corpus_write/expected/<input>.<case>.md, compared byte for byte.
+CASES: list[tuple[str, str, str]] = [
+    # comments, aligned comments, blank lines, a block list with a commented-out item
+    ("set-company", "comments", "set NAME company 'Bar AG'"),
+    ("set-empty-role", "comments", "set NAME role 'Staff Engineer'"),
+    ("set-tags-append", "comments", "set NAME tags cloud speaker k8s"),
+    ("set-tags-drop", "comments", "set NAME tags speaker"),
+    ("set-circle", "comments", "set NAME circle career"),
+    ("set-new-key", "comments", "set NAME vouches true"),
+    ("set-date-label", "comments", "set NAME 'dates.work anniversary' 2019-05-01"),
+    ("set-new-date-label", "comments", "set NAME dates.kid --03-14"),
+    ("unset-company", "comments", "unset NAME company"),
+    ("unset-tags", "comments", "unset NAME tags"),
+    ("unset-last-label", "comments", "unset NAME 'dates.work anniversary'"),
+    ("log-backdated", "comments", "log NAME -m 'Pasta Bar' --kind lunch --date 2026-09-15"),
+    ("log-today", "comments", "log NAME -m 'quick call'"),
+    ("follow-up", "comments", "follow-up NAME -m 'book a table' --due 2026-12-20"),
+    ("done", "comments", "done NAME cfp"),
+    ("snooze", "comments", "snooze NAME 3m"),
+    # flow lists and mappings, quoted items, a list over two lines
+    ("set-tags", "flow-lists", "set NAME tags ex-colleague cloud python"),
+    ("set-aliases", "flow-lists", "set NAME aliases Max Maxi Mäx"),
+    ("set-emails", "flow-lists", "set NAME emails max@example.com"),
+    ("set-date-label", "flow-lists", "set NAME dates.wedding 2015-06-21"),
+    ("set-new-date-label", "flow-lists", "set NAME dates.graduation 2010-07-01"),
+    ("unset-date-label", "flow-lists", "unset NAME dates.wedding"),
+    ("log", "flow-lists", "log NAME -m 'first entry' --kind call"),
+    ("follow-up", "flow-lists", "follow-up NAME -m 'send the book' --due 1w"),
+    # CRLF line endings
+    ("set-company", "crlf", "set NAME company 'Bar AG'"),
+    ("set-tags", "crlf", "set NAME tags a b c"),
+    ("set-new-key", "crlf", "set NAME city Hamburg"),
+    ("unset-tags", "crlf", "unset NAME tags"),
+    ("log", "crlf", "log NAME -m Pasta --kind lunch"),
+    ("done", "crlf", "done NAME"),
+    ("follow-up", "crlf", "follow-up NAME -m 'send the slides' --due 2026-12-01"),
+    # a BOM
+    ("set-city", "bom", "set NAME city Berlin"),
+    ("set-new-key", "bom", "set NAME company 'Acme GmbH'"),
+    ("unset-city", "bom", "unset NAME city"),
+    ("log", "bom", "log NAME -m 'met at the meetup'"),
+    ("follow-up", "bom", "follow-up NAME -m 'call back' --due 2026-12-24"),
+    # a BOM, CRLF and no final newline
+    ("log", "bom-crlf-no-final-newline", "log NAME -m 'second meetup' --kind event"),
+    ("set-name", "bom-crlf-no-final-newline", "set NAME name 'Lena Hoffmann'"),
+    ("follow-up", "bom-crlf-no-final-newline", "follow-up NAME -m 'invite' --due 2026-12-01"),
+    # no final newline
+    ("log", "no-final-newline", "log NAME -m 'coffee at the harbour' --kind coffee"),
+    ("follow-up", "no-final-newline", "follow-up NAME -m 'send the link' --due 2026-12-01"),
+    ("set-company", "no-final-newline", "set NAME company 'Nordlicht AG'"),
+    # quoted and unquoted values
+    ("set-colon", "quoted", "set NAME company 'Other: Systems'"),
+    ("set-name", "quoted", "set NAME name 'Eleni P.'"),
+    ("set-flag", "quoted", "set NAME vouches true"),
+    ("set-offers", "quoted", "set NAME offers 'call me, any time'"),
+    ("set-met-same", "quoted", "set NAME met 2019-04-01"),
+    # YAML 1.1 look-alikes
+    ("set-country-same", "yaml11", "set NAME country NO"),
+    ("set-country", "yaml11", "set NAME country SE"),
+    ("set-phone", "yaml11", "set NAME phone 0170999"),
+    ("set-time", "yaml11", "set NAME call 12:45"),
+    ("set-answer", "yaml11", "set NAME answer no"),
+    ("set-tags", "yaml11", "set NAME tags on off yes"),
+    ("set-link", "yaml11", "set NAME introduced_by '[[Jane Doe]]'"),
+    ("set-birthday", "yaml11", "set NAME birthday 03-14"),
+    # emoji
+    ("log", "emoji", "log NAME -m 'coffee again 🎉' --kind ☕ --date 2026-05-01"),
+    ("done", "emoji", "done NAME seeds"),
+    ("set-name", "emoji", "set NAME name 'Ana Lima 🌼'"),
+    ("set-tags", "emoji", "set NAME tags 🌻 garden 🌼"),
+    # a --- line and a fenced code block in the body
+    ("log", "dashes-in-body", "log NAME -m lunch --date 2026-03-01"),
+    ("follow-up", "dashes-in-body", "follow-up NAME -m 'send the recording' --due 2026-12-01"),
+    ("set", "dashes-in-body", "set NAME cadence 3m"),
+    # no front matter
+    ("set", "no-front-matter", "set NAME company Acme"),
+    ("log", "no-front-matter", "log NAME -m 'Oslo meetup' --kind event"),
+    ("follow-up", "no-front-matter", "follow-up NAME -m 'send photos' --due 2026-12-01"),
+    ("snooze", "no-front-matter", "snooze NAME 2027-03-01"),
+    # empty front matter and empty sections
+    ("set", "empty-front-matter", "set NAME company Acme"),
+    ("log", "empty-front-matter", "log NAME -m 'first coffee' --kind coffee"),
+    ("follow-up", "empty-front-matter", "follow-up NAME -m 'call' --due 2026-12-01"),
+    # a log kept newest first
+    ("log-backdated", "newest-first", "log NAME -m 'phone call' --date 2026-07-01"),
+    ("log-today", "newest-first", "log NAME -m 'coffee'"),
+    ("log-future", "newest-first", "log NAME -m 'planned lunch' --date 2027-01-10"),
+    ("follow-up", "newest-first", "follow-up NAME -m 'send the paper' --due 2026-12-15"),
+    ("done", "newest-first", "done NAME book"),
+    ("unset", "newest-first", "unset NAME last_contact"),
+]
+
+_TAKES_TODAY = {"log", "follow-up", "done", "snooze", "add"}
+
+
+def run_case(tmp_path: Path, source: str, command: str) -> tuple[bytes, bytes, Any]:
+    vault = tmp_path / "vault"
+    (vault / "contacts").mkdir(parents=True)
+    note = vault / "contacts" / f"{source}.md"
+    shutil.copyfile(CORPUS / "input" / f"{source}.md", note)
+    before = note.read_bytes()
+    words = [f"contacts/{source}.md" if w == "NAME" else w for w in shlex.split(command)]
+    if words[0] in _TAKES_TODAY:
+        words += ["--today", TODAY]
+    result = CliRunner().invoke(main, ["--vault", str(vault), *words, "--no-commit"])
+    return before, note.read_bytes(), result
+
+
+def show_diff(a: bytes, b: bytes) -> str:
+    return "".join(
+        difflib.unified_diff(
+            a.decode().splitlines(True), b.decode().splitlines(True), "expected", "actual"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "source", "command"), CASES, ids=[f"{s}.{c}" for c, s, _ in CASES]
+)
+def test_golden(tmp_path: Path, case: str, source: str, command: str) -> None:
+    before, after, result = run_case(tmp_path, source, command)
+    assert result.exit_code == 0, result.output
+    expected_path = CORPUS / "expected" / f"{source}.{case}.md"
+    if os.environ.get("NETZMD_UPDATE_GOLDEN"):
+        expected_path.write_bytes(after)
+    expected = expected_path.read_bytes()
+    assert after == expected, show_diff(expected, after)
+    if after == before:
+        assert "nothing changed" in result.output
+    else:
+        assert parse_note("x.md", after).ok
+
+
+def test_every_input_is_used_and_every_expected_file_has_a_case() -> None:
+    inputs = {p.stem for p in (CORPUS / "input").glob("*.md")}
+    assert inputs == {source for _, source, _ in CASES}
+    expected = {p.name for p in (CORPUS / "expected").glob("*.md")}
+    assert expected == {f"{s}.{c}.md" for c, s, _ in CASES}
+    commands = {shlex.split(command)[0] for _, _, command in CASES}
+    assert commands == {"set", "unset", "log", "follow-up", "done", "snooze"}
+
+
+def test_no_op_cases_leave_the_bytes_alone() -> None:
+    for case in ("quoted.set-met-same", "yaml11.set-country-same"):
+        source = case.split(".")[0]
+        assert (CORPUS / "expected" / f"{case}.md").read_bytes() == (
+            CORPUS / "input" / f"{source}.md"
+        ).read_bytes()
+
+
+def test_changed_lines_are_only_the_intended_ones() -> None:
+    """Beyond the exact bytes: in every golden case, the lines removed or changed belong to the
+    key that was set, or are the ticked task or the last_contact bump of a body edit. (Line
+    endings are left out here: the exact bytes above pin them; a last line without a newline
+    gains one when a line is added after it.)"""
+
+    def lines(path: Path) -> list[str]:
+        return [line.removesuffix("\r") for line in path.read_bytes().decode().split("\n")]
+
+    for case, source, command in CASES:
+        before = lines(CORPUS / "input" / f"{source}.md")
+        after = lines(CORPUS / "expected" / f"{source}.{case}.md")
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        removed = [
+            line for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal"
+            for line in before[i1:i2]
+        ]  # fmt: skip
+        verb = shlex.split(command)[0]
+        if verb in ("log", "follow-up", "done"):
+            # body edits remove nothing, except a ticked task line or a last_contact bump
+            assert all(
+                line.lstrip("\ufeff").startswith(("last_contact:", "- [ ]")) or line == ""
+                for line in removed
+            ), (case, source, removed)
+        if verb in ("set", "snooze", "unset"):
+            key = "snooze_until" if verb == "snooze" else shlex.split(command)[2].split(".")[0]
+            for line in removed:
+                stripped = line.strip().lstrip("\ufeff")
+                assert (
+                    stripped.startswith((f"{key}:", "- ", "#", "max.m@"))
+                    or line.startswith("  ")
+                    or not stripped
+                ), (case, source, line)
+
+
+# --- YAML scalars -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Acme GmbH", "Acme GmbH"),
+        ("NO", '"NO"'),
+        ("no", '"no"'),
+        ("Yes", '"Yes"'),
+        ("y", '"y"'),
+        ("off", '"off"'),
+        ("null", '"null"'),
+        ("~", '"~"'),
+        ("0170123", '"0170123"'),
+        ("0170129", '"0170129"'),
+        ("+49170123", '"+49170123"'),
+        ("+49 170 123", "+49 170 123"),
+        ("12:30", '"12:30"'),
+        ("190:20:30", '"190:20:30"'),
+        ("1e3", '"1e3"'),
+        ("0x1F", '"0x1F"'),
+        ("0o17", '"0o17"'),
+        (".inf", '".inf"'),
+        ("1_000", '"1_000"'),
+        ("3.14", '"3.14"'),
+        ("2026-11-27", '"2026-11-27"'),
+        ("2001-12-14 21:59:43", '"2001-12-14 21:59:43"'),
+        ("--03-14", '"--03-14"'),
+        ("3m", "3m"),
+        ("[[Jane Doe]]", '"[[Jane Doe]]"'),
+        ("- item", '"- item"'),
+        ("a: b", '"a: b"'),
+        ("ends with:", '"ends with:"'),
+        ("a #hash", '"a #hash"'),
+        ("a#b", "a#b"),
+        ("#tag", '"#tag"'),
+        ("&anchor", '"&anchor"'),
+        ("*alias", '"*alias"'),
+        ("!tag", '"!tag"'),
+        ("|", '"|"'),
+        (">", '">"'),
+        ("'single'", "\"'single'\""),
+        ('say "hi"', 'say "hi"'),
+        ('"quoted"', '"\\"quoted\\""'),
+        ("%percent", '"%percent"'),
+        ("@at", '"@at"'),
+        ("`tick", '"`tick"'),
+        (" padded ", '" padded "'),
+        ("tab\there", '"tab\\there"'),
+        ("two\nlines", '"two\\nlines"'),
+        ("back\\slash", "back\\slash"),
+        ("=", '"="'),
+        ("<<", '"<<"'),
+        ("", '""'),
+        ("Zoë 🌻", "Zoë 🌻"),
+        ("bom\ufeffinside", '"bom\\ufeffinside"'),
+        ("line\u2028sep", '"line\\u2028sep"'),
+        ("nel\x85", '"nel\\u0085"'),
+        ("bell\x07", '"bell\\u0007"'),
+        ("https://example.com/a?b=c#d", "https://example.com/a?b=c#d"),
+    ],
+)
+def test_yaml_scalar(text: str, written: str) -> None:
+    assert writer.yaml_scalar(text) == written
+    for loader in (yaml.SafeLoader, yaml.BaseLoader):  # YAML 1.1, and no implicit types at all
+        assert yaml.load(f"k: {written}\n", Loader=loader) == {"k": text}
+    from netzmd.yamlread import load_mapping
+
+    assert load_mapping(f"k: {written}\n")[0] == {"k": text}
+
+
+@pytest.mark.parametrize(
+    ("text", "flow"), [("a, b", '"a, b"'), ("[x]", '"[x]"'), ("a:b", '"a:b"'), ("{", '"{"')]
+)
+def test_yaml_scalar_in_a_flow_list(text: str, flow: str) -> None:
+    assert writer.yaml_scalar(text, flow=True) == flow
+    assert yaml.safe_load(f"k: [{flow}, z]") == {"k": [text, "z"]}
+
+
+printable_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=30
+)
+
+
+@given(printable_text)
+@settings(max_examples=400, deadline=None)
+@example("0b101")
+@example("+.5")
+@example("-.inf")
+@example("2001-12-14t21:59:43.10-05:00")
+@example("Null")
+def test_yaml_scalar_reads_back_everywhere(text: str) -> None:
+    from netzmd.yamlread import load_mapping
+
+    written = writer.yaml_scalar(text)
+    assert "\n" not in written
+    assert yaml.safe_load(f"k: {written}\n") == {"k": text}  # a YAML 1.1 reader
+    assert load_mapping(f"k: {written}\n")[0] == {"k": text}  # netzmd
+    flow = writer.yaml_scalar(text, flow=True)
+    assert yaml.safe_load(f"k: [{flow}, z]\n") == {"k": [text, "z"]}
+
+
+# --- Values from the command line -----------------------------------------------------------
+
+
+def test_value_for() -> None:
+    assert writer.value_for("tags", ["#a", "b", "a", ""]) == ["a", "b"]
+    assert writer.value_for("company", ["Bar", "AG"]) == "Bar AG"
+    assert writer.value_for("languages", ["de", "en"], existing=["de"]) == ["de", "en"]
+    assert writer.value_for("vouches", ["yes"]) is True
+    assert writer.value_for("archived", ["false"]) is False
+    assert writer.value_for("last_contact", ["2026-11-27"]) == date(2026, 11, 27)
+    assert writer.value_for("birthday", ["03-14"]) == "--03-14"
+    assert writer.value_for("birthday", ["1990-09-28"]) == date(1990, 9, 28)
+    assert writer.value_for("dates.kid", ["--02-29"]) == "--02-29"
+    assert writer.value_for("circle", ["Competence"]) == "competence"
+    assert writer.value_for("cadence", ["6w"]) == "6w"
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "message"),
+    [
+        ("vouches", ["maybe"], "true or false"),
+        ("last_contact", ["2023-02-29"], "not a date"),
+        ("last_contact", ["--03-14"], "not a date"),
+        ("snooze_until", ["2026-11-27", "x"], "takes one value"),
+        ("birthday", ["May"], "not a date"),
+        ("dates.kid", ["--02-30"], "not a date"),
+        ("circle", ["friends"], "unknown circle"),
+        ("cadence", ["often"], "not understood"),
+        ("company", [" "], "empty"),
+        ("tags", ["#"], "at least one"),
+        ("company", ["two\nlines"], "one line"),
+        ("company", ["bell\x07"], "control character"),
+        ("company", ["\udcff"], "not valid text"),
+    ],
+)
+def test_value_for_refuses(key: str, values: list[str], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        writer.value_for(key, values)
+
+
+def test_file_name_for() -> None:
+    assert writer.file_name_for("Jane Doe") == "Jane Doe"
+    assert writer.file_name_for('AC/DC: "Live" #1 [b] ^x <y> | a\\b * ?') == (
+        "AC-DC- -Live- -1 -b- -x -y- - a-b - -"
+    )
+    assert writer.file_name_for("  .hidden. ") == "hidden"
+    assert writer.file_name_for("CON") == "CON_"
+    assert writer.file_name_for("Zoe\u0308") == "Zoë"  # NFC
+    with pytest.raises(UsageError):
+        writer.file_name_for("...")
+    with pytest.raises(UsageError, match="too long"):
+        writer.file_name_for("x" * 300)
+
+
+# --- Property tests: generated front matter and bodies ------------------------------------------
+
+KEYS = ["name", "company", "role", "offers", "coffee", "tags", "aliases", "last_contact", "x-y"]
+LIST_KEYS = {"tags", "aliases"}
+words = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Zl", "Zp", "Cn")),
+    min_size=1,
+    max_size=12,
+)
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))
+BODY_LINES = [
+    "## Log",
+    "- 2026-01-01 [call] x",
+    "---",
+    "...",
+    "text 🌻",
+    "",
+    "```",
+    "- [ ] task 📅 2026-01-01",
+    "key: not front matter",
+    "# heading",
+]
+
+
+@st.composite
+def entries(draw: st.DrawFn, key: str) -> tuple[list[str], Any]:
+    """One front-matter entry in some style: its lines and the value it reads as."""
+    comment = draw(st.sampled_from(["", "  # note", " # x", "      # aligned"]))
+    if key == "last_contact":
+        when = draw(dates)
+        return [f"{key}: {when.isoformat()}{comment}"], when
+    if key in LIST_KEYS:
+        items = draw(st.lists(words, min_size=1, max_size=4))
+        style = draw(st.sampled_from(["flow", "block", "block0", "scalar"]))
+        if style == "scalar":
+            return [f"{key}: {writer.yaml_scalar(items[0])}{comment}"], items[0]
+        if style == "flow":
+            flow = ", ".join(writer.yaml_scalar(i, flow=True) for i in items)
+            return [f"{key}: [{flow}]{comment}"], items
+        dash = "  - " if style == "block" else "- "
+        return [f"{key}:{comment}"] + [dash + writer.yaml_scalar(i) for i in items], items
+    style = draw(st.sampled_from(["plain", "single", "double", "empty", "literal"]))
+    value = draw(words)
+    if style == "empty":
+        return [f"{key}:{comment}"], None
+    if style == "literal":
+        text = draw(st.lists(st.text("abc #:-", min_size=1, max_size=8), min_size=1, max_size=3))
+        text = [t.strip() for t in text if t.strip()] or ["abc"]  # one indentation for all
+        return [f"{key}: |{comment}"] + [f"  {t}" for t in text], "\n".join(text) + "\n"
+    if style == "single":
+        return [f"{key}: '{value.replace(chr(39), chr(39) * 2)}'{comment}"], value
+    if style == "double":
+        return [f"{key}: {writer.quote(value)}{comment}"], value
+    return [f"{key}: {writer.yaml_scalar(value)}{comment}"], value
+
+
+@st.composite
+def notes(draw: st.DrawFn) -> dict[str, Any]:
+    """A note: its text, and where each front-matter entry is (line indices, BOM left out)."""
+    keys = draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=len(KEYS)))
+    has_fm = bool(keys) or draw(st.booleans())
+    lines: list[str] = ["---"] if has_fm else []
+    spans: dict[str, tuple[int, int]] = {}
+    values: dict[str, Any] = {}
+    # An indented "# …" line after a "|" block is part of its text; and once an entry between
+    # them is removed, it would join the block (netzmd refuses that edit). Keep them apart.
+    literal = False
+    for key in keys:
+        if draw(st.booleans()):
+            between = ["", "# a comment"] + ([] if literal else ["  # indented comment"])
+            lines.append(draw(st.sampled_from(between)))
+        entry_lines, value = draw(entries(key))
+        literal = literal or entry_lines[0].split("#")[0].rstrip().endswith("|")
+        spans[key] = (len(lines), len(lines) + len(entry_lines) - 1)
+        values[key] = value
+        lines += entry_lines
+    if has_fm:
+        if draw(st.booleans()):
+            lines.append(draw(st.sampled_from(["", "# last"])))
+        append_at = len(lines)
+        while lines[append_at - 1] == "" and append_at > 1:
+            append_at -= 1
+        lines.append("---")
+    else:
+        append_at = 0
+    body = draw(st.lists(st.sampled_from(BODY_LINES) | words, max_size=6))
+    if has_fm or (body and body[0] != "---"):
+        lines += body
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    final = draw(st.booleans())
+    text = bom + eol.join(lines) + (eol if final and lines else "")
+    return {
+        "text": text,
+        "spans": spans,
+        "values": values,
+        "append_at": append_at,
+        "has_fm": has_fm,
+    }
+
+
+def split(text: str) -> list[str]:
+    body = text.removeprefix("\ufeff")
+    return body.splitlines(keepends=True) if "\r" not in body.replace("\r\n", "") else [body]
+
+
+def new_value(key: str) -> st.SearchStrategy[Any]:
+    if key in LIST_KEYS:
+        return st.lists(words, min_size=1, max_size=5)
+    if key == "last_contact":
+        return dates
+    return words | st.sampled_from(["NO", "0170123", "12:30", "yes", "[[Link]]", "--03-14"])
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_set_changes_only_its_key(data: st.DataObject) -> None:
+    note = data.draw(notes())
+    text: str = note["text"]
+    assume_readable(text)
+    key = data.draw(st.sampled_from(KEYS))
+    value = data.draw(new_value(key))
+    before_fields = writer.read_fields(text)
+    new = writer.set_field(text, key, value)
+    after_fields = writer.read_fields(new)
+    # reads back as intended; nothing else in the front matter changed, nor its order
+    assert writer.same(after_fields[key], value)
+    expected = dict(before_fields)
+    expected[key] = value
+    assert list(after_fields) == list(expected)
+    assert all(writer.same(after_fields[k], expected[k]) for k in expected if k != key)
+    assert parse_note("n.md", new.encode()).ok
+    assert new.startswith("\ufeff") == text.startswith("\ufeff")
+    old_lines, new_lines = split(text), split(new)
+    if key in note["spans"]:  # only the entry's own lines changed
+        start, end = note["spans"][key]
+        assert new_lines[:start] == old_lines[:start]
+        tail = len(old_lines) - end - 1
+        assert new_lines[len(new_lines) - tail :] == old_lines[end + 1 :]
+        if tail:
+            assert len(new_lines) >= tail
+    elif note["has_fm"]:  # lines inserted where the front matter ends, nothing else
+        at = note["append_at"]
+        added = len(new_lines) - len(old_lines)
+        assert added >= 1
+        assert new_lines[:at] == old_lines[:at]
+        assert new_lines[at + added :] == old_lines[at:]
+    else:  # a new front matter on top
+        assert new.removeprefix("\ufeff").endswith(text.removeprefix("\ufeff"))
+    # setting it again, or to the value it had, writes nothing
+    assert writer.set_field(new, key, value) == new
+    if key in before_fields and before_fields[key] is not None:
+        assert writer.set_field(text, key, before_fields[key]) == text
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_unset_removes_only_its_lines(data: st.DataObject) -> None:
+    note = data.draw(notes())
+    text: str = note["text"]
+    assume_readable(text)
+    key = data.draw(st.sampled_from(KEYS))
+    new = writer.unset_field(text, key)
+    if key not in note["spans"]:
+        assert new == text
+        return
+    start, end = note["spans"][key]
+    old_lines = split(text)
+    assert split(new) == old_lines[:start] + old_lines[end + 1 :]
+    fields = writer.read_fields(text)
+    del fields[key]
+    assert writer.same(writer.read_fields(new), fields)
+
+
+def assume_readable(text: str) -> None:
+    from hypothesis import assume
+
+    assume(parse_note("n.md", text.encode()).ok)
+
+
+@given(
+    st.lists(dates, min_size=0, max_size=6),
+    st.booleans(),
+    dates,
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_log_keeps_date_order(
+    existing: list[date], newest_first: bool, when: date, eol: str, final: bool
+) -> None:
+    ordered = sorted(existing, reverse=newest_first)
+    lines = ["---", "name: X", "---", "", "## Log", ""]
+    lines += [f"- {d.isoformat()} entry {i}" for i, d in enumerate(ordered)]
+    lines += ["", "## Follow-ups", "", "- [ ] something"]
+    text = eol.join(lines) + (eol if final else "")
+    new = writer.add_log_entry(text, when, "call", "new one", ["[[Jane Doe]]"])
+    new_lines = split(new)
+    added = [i for i, line in enumerate(new_lines) if "new one" in line]
+    assert len(added) == 1
+    got = [
+        date.fromisoformat(line[2:12])
+        for line in new_lines
+        if line.startswith("- ") and "[ ]" not in line
+    ]
+    real_newest_first = newest_first and len(set(ordered)) > 1 and ordered[0] > ordered[-1]
+    assert got == sorted(got, reverse=real_newest_first)
+    assert new_lines[added[0]] == f"- {when.isoformat()} [call] new one (with [[Jane Doe]]){eol}"
+    # everything else is untouched
+    assert [line for i, line in enumerate(new_lines) if i != added[0]] == split(text) or (
+        not ordered and new_lines.count(eol) == split(text).count(eol) + 1
+    )
+
+
+# --- Pure edits: the unusual shapes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "key", "value", "after"),
+    [
+        # an empty dates: gets its first label, the comment stays on its line
+        ("---\ndates:\n---\n", "dates.kid", "--03-14", '---\ndates:\n  kid: "--03-14"\n---\n'),
+        ("---\ndates:   # c\n---\n", "dates.x", date(2020, 1, 2),
+         "---\ndates:   # c\n  x: 2020-01-02\n---\n"),
+        ("---\nname: A\n---\n", "dates.x", date(2020, 1, 2),
+         "---\nname: A\ndates:\n  x: 2020-01-02\n---\n"),
+        ("---\ndates:\n    a: 2020-01-01\n---\n", "dates.b", date(2021, 1, 1),
+         "---\ndates:\n    a: 2020-01-01\n    b: 2021-01-01\n---\n"),
+        # keys indented as a whole, and a front matter closed with "..."
+        ("---\n  name: x\n  city: y\n---\n", "company", "A",
+         "---\n  name: x\n  city: y\n  company: A\n---\n"),
+        ("---\nname: x\n...\nbody\n", "city", "B", "---\nname: x\ncity: B\n...\nbody\n"),
+        # an alias is a value like any other
+        ("---\na: &x foo\nb: *x\n---\n", "b", "baz", "---\na: &x foo\nb: baz\n---\n"),
+        # multi-line values become one line
+        ("---\noffers: one\n  two\ncity: x\n---\n", "offers", "z",
+         "---\noffers: z\ncity: x\n---\n"),
+        ("---\nnotes: |  # c\n  a\n\n  b\n\ncity: x\n---\n", "notes", "z",
+         "---\nnotes: z\n\ncity: x\n---\n"),
+        ("---\nemail:   # two\n  - a@x\n  - b@x\n---\n", "email", "c@x",
+         "---\nemail: c@x   # two\n---\n"),
+        ("---\nmisc:\n  a: 1\nz: 2\n---\n", "misc", "text", "---\nmisc: text\nz: 2\n---\n"),
+        # lists: a scalar becomes a flow list; a new list follows the note's block style
+        ("---\ntags: one\n---\n", "tags", ["a", "b"], "---\ntags: [a, b]\n---\n"),
+        ("---\naliases:\n  - A\n---\n", "tags", ["x", "y z"],
+         "---\naliases:\n  - A\ntags:\n  - x\n  - y z\n---\n"),
+        ("---\ntags: [a, b]\n---\n", "tags", ["a: b", "[c]", "NO"],
+         '---\ntags: ["a: b", "[c]", "NO"]\n---\n'),
+        ("---\ntags: [a,b]\n---\n", "tags", ["a", "b", "c"], "---\ntags: [a,b,c]\n---\n"),
+        ("---\ntags:\n- a   # keep\n- b\n---\n", "tags", ["a", "c"],
+         "---\ntags:\n- a   # keep\n- c\n---\n"),
+        ("---\ntags:\n  - a\n  - b\n---\n", "tags", ["z", "a", "b"],
+         "---\ntags:\n  - z\n  - a\n  - b\n---\n"),
+        # quoted and unusual keys
+        ('---\n"my key": 1\n---\n', "my key", "2", '---\n"my key": "2"\n---\n'),
+        ("---\nname: x\n---\n", "a: b", "x", '---\nname: x\n"a: b": x\n---\n'),
+        ("---\nname: x\n---\n", "yes", "x", '---\nname: x\n"yes": x\n---\n'),
+        # an empty value, and a comment-only front matter
+        ("---\nrole:\n---\n", "role", "", '---\nrole: ""\n---\n'),
+        ("---\n# only a comment\n---\n", "city", "Köln",
+         "---\n# only a comment\ncity: Köln\n---\n"),
+        # no front matter at all: one is made on top, after a BOM, in the note's line endings
+        ("", "city", "X", "---\ncity: X\n---\n"),
+        ("\ufeffbody\r\n", "city", "X", "\ufeff---\r\ncity: X\r\n---\r\nbody\r\n"),
+    ],
+)  # fmt: skip
+def test_set_field_shapes(before: str, key: str, value: Any, after: str) -> None:
+    assert writer.set_field(before, key, value) == after
+    assert writer.set_field(after, key, value) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "key", "after"),
+    [
+        ("---\ndates:\n  a: 2020-01-01\n  b: 2021-01-01   # b\n  c: --01-01\n---\n", "dates.b",
+         "---\ndates:\n  a: 2020-01-01\n  c: --01-01\n---\n"),
+        ("---\ndates: {a: 2020-01-01}\n---\n", "dates.a", "---\n---\n"),
+        ("---\nname: x\n---\n", "dates.a", "---\nname: x\n---\n"),
+        ("---\nname: x\n---\n", "city", "---\nname: x\n---\n"),
+        ("no front matter\n", "city", "no front matter\n"),
+        ("---\nnotes: >\n  folded\n  text\n# after\ncity: x\n---\n", "notes",
+         "---\n# after\ncity: x\n---\n"),
+    ],
+)  # fmt: skip
+def test_unset_field_shapes(before: str, key: str, after: str) -> None:
+    assert writer.unset_field(before, key) == after
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value", "message"),
+    [
+        ("---\na: &x foo\nb: *x\n---\n", "a", "bar", "would break the note .*undefined alias"),
+        ("---\na: &x [1]\nb: *x\n---\n", "b", "z", None),  # fine: b is only an alias
+        ("---\nx: &x {k: v}\ny:\n  <<: *x\n---\n", "x", "z", "break the note"),
+        ("---\n{a: 1}\n---\n", "a", "2", "one {…} mapping"),
+        ("---\n? complex\n: value\n---\n", "complex", "x", "complex key"),
+        ("---\nname: a\x85b\n---\n", "city", "x", "unusual line-break"),
+        ("---\ndates: [a]\n---\n", "dates.x", date(2020, 1, 1), "not a mapping"),
+        ("---\nname: [x\n---\n", "city", "x", "line 2"),
+        ("---\nname: x\n", "city", "x", "never closed"),
+    ],
+)
+def test_set_field_refuses_what_it_cannot_do_safely(
+    text: str, key: str, value: Any, message: str | None
+) -> None:
+    if message is None:
+        assert writer.read_fields(writer.set_field(text, key, value))[key] == value
+        return
+    with pytest.raises(EditError, match=message):
+        writer.set_field(text, key, value)
+
+
+def test_a_comment_that_would_join_a_block_scalar_is_refused() -> None:
+    text = "---\nnotes: |\n  a\ntags: [x]\n  # about the tags\ncity: y\n---\n"
+    with pytest.raises(EditError, match="check notes"):
+        writer.unset_field(text, "tags")
+
+
+def test_bump_last_contact() -> None:
+    text = "---\nlast_contact: 2026-01-01   # manual\n---\n"
+    assert writer.bump_last_contact(text, date(2026, 2, 1)) == (
+        "---\nlast_contact: 2026-02-01   # manual\n---\n"
+    )
+    assert writer.bump_last_contact(text, date(2025, 2, 1)) == text
+    assert writer.bump_last_contact("---\nname: x\n---\n", date(2026, 2, 1)) == (
+        "---\nname: x\n---\n"
+    )
+    unreadable = "---\nlast_contact: last week\n---\n"
+    assert writer.bump_last_contact(unreadable, date(2026, 2, 1)) == unreadable
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("", "## Log\n\n- 2026-11-27 hi\n"),
+        ("\n", "\n## Log\n\n- 2026-11-27 hi\n"),
+        ("text", "text\n\n## Log\n\n- 2026-11-27 hi"),
+        ("## LOG ##\n", "## LOG ##\n\n- 2026-11-27 hi\n"),
+        ("## Log\ntext\n", "## Log\ntext\n\n- 2026-11-27 hi\n"),
+        ("## Log\n- other item\n## Next\n", "## Log\n- other item\n- 2026-11-27 hi\n\n## Next\n"),
+        ("## Log\n\n### 2026\n\n- 2026-01-01 a\n", "## Log\n\n### 2026\n\n- 2026-01-01 a\n"
+         "- 2026-11-27 hi\n"),
+        ("# Log\n\n- 2027-01-01 a\n  more\n\n## Sub\n",
+         "# Log\n\n- 2026-11-27 hi\n- 2027-01-01 a\n  more\n\n## Sub\n"),
+        ("```\n## Log\n```\n", "```\n## Log\n```\n\n## Log\n\n- 2026-11-27 hi\n"),
+        ("  - 2026-01-01 a\n## Log\n  - 2026-01-01 a\n", "  - 2026-01-01 a\n## Log\n"
+         "  - 2026-01-01 a\n  - 2026-11-27 hi\n"),
+    ],
+)  # fmt: skip
+def test_log_entry_placement(before: str, after: str) -> None:
+    assert writer.add_log_entry(before, date(2026, 11, 27), None, "hi") == after
+
+
+@pytest.mark.parametrize(
+    ("line", "ticked"),
+    [
+        ("- [ ] call 📅 2026-12-01", "- [x] call 📅 2026-12-01 ✅ 2026-11-27"),
+        ("- [/] started", "- [x] started ✅ 2026-11-27"),
+        ("  * [ ] nested ^abc-1", "  * [x] nested ✅ 2026-11-27 ^abc-1"),
+        ("- [ ] trailing spaces   ", "- [x] trailing spaces ✅ 2026-11-27"),
+    ],
+)
+def test_tick_follow_up(line: str, ticked: str) -> None:
+    for eol in ("\n", "\r\n"):
+        text = f"---{eol}name: x{eol}---{eol}{line}{eol}- [ ] other{eol}"
+        assert writer.tick_follow_up(text, 4, date(2026, 11, 27)) == text.replace(line, ticked)
+
+
+@pytest.mark.parametrize(("line", "message"), [(1, "not an open task"), (9, "not in the note")])
+def test_tick_follow_up_refuses(line: int, message: str) -> None:
+    with pytest.raises(EditError, match=message):
+        writer.tick_follow_up("- [x] done\n- [ ] open\n", line, date(2026, 11, 27))
+
+
+def test_add_follow_up_after_the_last_task_of_its_section() -> None:
+    text = "## Follow-ups\n\n- [ ] a\n  - [ ] sub\n- [x] b\n\n## Follow up later\n"
+    assert writer.add_follow_up(text, "c", date(2026, 12, 1)) == (
+        "## Follow-ups\n\n- [ ] a\n  - [ ] sub\n- [x] b\n- [ ] c 📅 2026-12-01\n\n"
+        "## Follow up later\n"
+    )
+    assert writer.add_follow_up("body\n", "c", None) == "body\n\n## Follow-ups\n\n- [ ] c\n"
+
+
+def test_read_fields_refuses_unreadable_front_matter() -> None:
+    with pytest.raises(EditError, match="line 3"):
+        writer.read_fields("---\na: 1\na: 2\n---\n")
+    with pytest.raises(EditError, match="not a mapping"):
+        writer.read_fields("---\n- a\n---\n")
+    assert writer.read_fields("---\n---\n") == {}
+    assert writer.read_fields("\ufeff---\r\nd: 2026-01-01\r\n---\r\n") == {"d": date(2026, 1, 1)}
