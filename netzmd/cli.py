@@ -6,7 +6,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -538,28 +538,23 @@ def agenda(
       netzmd agenda --format json | jq '.keep_in_touch[].name'
       netzmd agenda --template my-weekly.txt.j2
     """
-    from netzmd import agenda as rules
     from netzmd import output as out
+    from netzmd import queries
 
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
         fmt = {".md": "md", ".json": "json"}.get(suffix, "text")
+    if fmt == "json" and template:
+        raise UsageError("--template applies to text and md output, not json")
     day = real_today(today)
-    records = session.index.cores(
-        tasks_until=(day + timedelta(days=days)).isoformat(),
-        event_days=rules.event_days(day, days),
-    )
-    data = rules.build_agenda(records, session.config, day, days, circle=circle, tags=tags)
+    data = queries.agenda(session.index, session.config, day, days, circle=circle, tags=tags)
     if fmt == "json":
-        if template:
-            raise UsageError("--template applies to text and md output, not json")
         text = out.dumps_lines(data) + "\n"
     else:
-        from netzmd.render import render
+        from netzmd.render import render_agenda
 
-        name = template or f"agenda.{'md' if fmt == 'md' else 'txt'}.j2"
         color = fmt == "text" and output is None and _color()
-        text = render(session.vault, name, {**data, "days": days}, color=color)
+        text = render_agenda(session.vault, data, days, fmt, template, color=color)
     if output is None:
         click.echo(text, nl=False, color=True if fmt == "text" and _color() else None)
         _broken_hint(session)

@@ -5,7 +5,6 @@ Pure functions; nothing here asks the clock what day it is.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,17 +24,28 @@ def parse_iso(text: str) -> date | None:
         return None
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in_month(year: int, month: int) -> int:
+    return 29 if month == 2 and is_leap(year) else _MONTH_DAYS[month - 1]
+
+
 def add_months(d: date, months: int) -> date:
     """Calendar months; the day is clamped to the month's length (31 Jan + 1 month = 28/29 Feb)."""
     index = d.year * 12 + d.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(d.day, days_in_month(year, month)))
 
 
 def in_year(month: int, day: int, year: int) -> date:
     """The day ``month-day`` falls on in ``year``; 29 February is 28 February in other years."""
-    if month == 2 and day == 29 and not calendar.isleap(year):
+    if month == 2 and day == 29 and not is_leap(year):
         return date(year, 2, 28)
     return date(year, month, day)
 
@@ -63,7 +73,7 @@ class PartialDate:
         if not m:
             return None
         month, day = int(m[1]), int(m[2])
-        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        if not 1 <= month <= 12 or not 1 <= day <= days_in_month(2000, month):
             return None
         return cls(None, month, day)
 

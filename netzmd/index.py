@@ -11,7 +11,6 @@ read-only vault) the index lives in memory for the one run.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import sqlite3
@@ -301,24 +300,26 @@ class Index:
 
     def list_rows(
         self, *, archived: bool = False, documents: bool = False
-    ) -> list[tuple[Any, ...]]:
-        """What lists need, in name order: (path, id, name, circle, company, role, archived,
-        tags, cadence, last_contact, seen, head, tail); head and tail are the stored JSON halves
-        (UTF-8 bytes) when ``documents``, else None."""
+    ) -> tuple[list[tuple[Any, ...]], dict[str, tuple[bytes, bytes]]]:
+        """What lists need, in name order: rows of (path, id, name, circle, company, role,
+        archived, tags, cadence, last_contact, seen, sort_key), and, when ``documents``, each
+        contact's stored JSON halves (UTF-8 bytes) by path."""
         sql = (
             "SELECT path, id, name, circle, company, role, archived, tags, cadence, last_contact,"
             " seen, sort_key FROM notes WHERE ok=1 AND id IS NOT NULL"
         )
         if not archived:
             sql += " AND archived=0"
-        # Both tables are read in storage order and matched here: far quicker than a join that
-        # jumps between the name index and two tables for every row.
+        # Both tables are read in storage order and matched by path: far quicker than a join
+        # that jumps between the name index and two tables for every row.
         rows = self.db.execute(sql).fetchall()
-        rows.sort(key=lambda r: (r[11], r[0]))
-        if not documents:
-            return [(*r[:11], None, None) for r in rows]
-        docs = {path: (head, tail) for path, head, tail in self.db.execute("SELECT * FROM docs")}
-        return [(*r[:11], *docs[r[0]]) for r in rows]
+        rows.sort(key=_by_name)
+        docs: dict[str, tuple[bytes, bytes]] = {}
+        if documents:
+            docs = {
+                path: (head, tail) for path, head, tail in self.db.execute("SELECT * FROM docs")
+            }
+        return rows, docs
 
     def all_documents(self) -> dict[str, tuple[bytes, bytes]]:
         return {
@@ -425,6 +426,10 @@ ON CONFLICT(path) DO UPDATE SET
     stat=excluded.stat, hash=excluded.hash, ok=0,
     problems=excluded.problems
 """
+
+
+def _by_name(row: tuple[Any, ...]) -> tuple[str, str]:
+    return row[11], row[0]
 
 
 def _delete(db: sqlite3.Connection, paths: list[str]) -> None:
@@ -547,6 +552,8 @@ Outcome = tuple[str, StatKey, bytes | None, Row | None]
 
 def _parse_chunk(root: str, items: list[Work], seen_ns: int) -> list[Outcome]:
     """Read, hash and parse notes (in a worker process for big batches)."""
+    import hashlib
+
     gc.disable()
     out: list[Outcome] = []
     for path, key, old_hash in items:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -63,6 +62,8 @@ def find(query: str, candidates: list[Candidate]) -> Match:
     for c in candidates:
         for k in c.folded():
             by_key.setdefault(k, c)
+    import difflib
+
     close = difflib.get_close_matches(wanted, list(by_key), n=5, cutoff=0.6)
     seen: list[Candidate] = []
     for k in close:

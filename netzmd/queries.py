@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal, NamedTuple
 
 from netzmd.config import Config
@@ -39,9 +39,13 @@ class Row(NamedTuple):
     company: str | None
     role: str | None
     archived: bool
-    tags: list[str]
+    tags_text: str  # newline-separated
     status: Status
     doc: tuple[bytes, bytes] | None
+
+    @property
+    def tags(self) -> list[str]:
+        return self.tags_text.split("\n") if self.tags_text else []
 
 
 def list_contacts(
@@ -56,38 +60,27 @@ def list_contacts(
     """Contacts in name order (or by ``sort``), filtered, with their status on ``today``."""
     wanted_tags = [fold(t.lstrip("#")) for t in filters.tags]
     company = fold(filters.company) if filters.company else None
+    circle_wanted = filters.circle
     today_iso = today.isoformat()
     defaults = config.cadence
-    rows = []
-    for (
-        path,
-        ident,
-        name,
-        circle,
-        company_name,
-        role,
-        archived,
-        tags_text,
-        cadence,
-        last_field,
-        seen,
-        head,
-        tail,
-    ) in index.list_rows(archived=filters.archived, documents=documents):
-        if filters.circle and circle != filters.circle:
+    raw, docs = index.list_rows(archived=filters.archived, documents=documents)
+    rows: list[Row] = []
+    append = rows.append
+    get_doc = docs.get
+    for path, ident, name, circle, company_name, role, archived, tags, cad, last, seen, _ in raw:
+        if circle_wanted and circle != circle_wanted:
             continue
-        tags = tags_text.split("\n") if tags_text else []
         if wanted_tags:
-            have = {fold(t) for t in tags}
+            have = {fold(t) for t in tags.split("\n")} if tags else set()
             if not all(t in have for t in wanted_tags):
                 continue
         if company and company not in fold(company_name or ""):
             continue
-        state = fast_status(cadence, circle, last_field, seen, today, today_iso, defaults)
-        doc = (head, tail) if documents else None
-        rows.append(
-            Row(path, ident, name, circle, company_name, role, bool(archived), tags, state, doc)
-        )
+        state = fast_status(cad, circle, last, seen, today, today_iso, defaults)
+        append(
+            Row(path, ident, name, circle, company_name, role, archived == 1, tags or "", state,
+                get_doc(path))
+        )  # fmt: skip
     if sort == "last-contact":  # longest without contact first; never contacted before all
         rows.sort(key=lambda r: r.status.last_contact or date.min)
     elif sort == "due":  # soonest (most overdue) first; no cadence last
@@ -285,3 +278,25 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
     problems.sort(key=lambda p: (p.path, p.line, p.severity))
     notes, _ = index.count()
     return CheckReport(len(paths) if paths is not None else notes, problems)
+
+
+def agenda(
+    index: Index,
+    config: Config,
+    today: date,
+    days: int,
+    *,
+    circle: str | None = None,
+    tags: tuple[str, ...] = (),
+    stale: bool = False,
+) -> dict[str, Any]:
+    """The agenda (``agenda.build_agenda``) over the index, reading only the follow-ups and
+    dates its window can show. ``stale``: use the last good version of broken notes."""
+    from netzmd import agenda as rules
+
+    records = index.cores(
+        stale=stale,
+        tasks_until=(today + timedelta(days=days)).isoformat(),
+        event_days=rules.event_days(today, days),
+    )
+    return rules.build_agenda(records, config, today, days, circle=circle, tags=tags)

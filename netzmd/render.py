@@ -100,6 +100,21 @@ def render(vault: Vault | None, template: str, data: dict[str, Any], *, color: b
         raise TemplateProblem(f"{_where(filename, name)}:{line}: error: {exc}") from None
 
 
+def render_agenda(
+    vault: Vault | None,
+    data: dict[str, Any],
+    days: int,
+    fmt: str,
+    template: str | None = None,
+    *,
+    color: bool = False,
+) -> str:
+    """The agenda (``queries.agenda``) as text (``fmt`` "text") or a Markdown note ("md"),
+    through ``template`` or the default ``agenda.txt.j2`` / ``agenda.md.j2``."""
+    name = template or f"agenda.{'md' if fmt == 'md' else 'txt'}.j2"
+    return render(vault, name, {**data, "days": days}, color=color)
+
+
 def _where(filename: str | None, name: str) -> str:
     if not filename:
         return name
