@@ -145,10 +145,10 @@ def real_today(today: date | None) -> date:
     return today if today is not None else date.today()
 
 
-def _write_out(data: bytes) -> None:
+def _write_out(parts: list[bytes]) -> None:
     """Large output (JSON, UTF-8) written as bytes, without click's per-call processing."""
     sys.stdout.flush()
-    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.writelines(parts)
     sys.stdout.buffer.flush()
 
 
@@ -321,17 +321,19 @@ def list_(
 
     day = real_today(today)
     filters = queries.Filters(circle, tags, company, archived)
+    if fmt == "json":
+        parts = queries.contacts_json(session.index, session.config, day, filters, sort)  # type: ignore[arg-type]
+        _write_out([*parts, b"\n"])
+        _broken_hint(session)
+        return
     rows = queries.list_contacts(
         session.index,
         session.config,
         day,
         filters,
         sort,  # type: ignore[arg-type]
-        documents=fmt == "json",
     )
-    if fmt == "json":
-        _write_out(queries.contacts_json(rows) + b"\n")
-    elif fmt == "csv":
+    if fmt == "csv":
         click.echo(
             output.to_csv(
                 [

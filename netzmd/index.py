@@ -65,6 +65,10 @@ CREATE VIRTUAL TABLE fts USING fts5(
 );
 """
 
+LIST_COLUMNS = (
+    "path, id, name, circle, company, role, archived, tags, cadence, last_contact, seen, sort_key"
+)
+
 # Below this many notes to parse, one process does it; above, a pool of workers.
 POOL_THRESHOLD = 1500
 
@@ -299,26 +303,21 @@ class Index:
                 dates.setdefault(event_path, {})[label] = iso
 
     def list_rows(
-        self, *, archived: bool = False, documents: bool = False
-    ) -> tuple[list[tuple[Any, ...]], dict[str, tuple[bytes, bytes]]]:
-        """What lists need, in name order: rows of (path, id, name, circle, company, role,
-        archived, tags, cadence, last_contact, seen, sort_key), and, when ``documents``, each
-        contact's stored JSON halves (UTF-8 bytes) by path."""
-        sql = (
-            "SELECT path, id, name, circle, company, role, archived, tags, cadence, last_contact,"
-            " seen, sort_key FROM notes WHERE ok=1 AND id IS NOT NULL"
-        )
+        self, *, archived: bool = False, documents: bool = False, columns: str = LIST_COLUMNS
+    ) -> tuple[list[tuple[Any, ...]], dict[str, tuple[str, bytes, bytes]]]:
+        """What lists need, in name order: rows of ``columns`` (by default ``LIST_COLUMNS``; the
+        first must be path, the last sort_key), and, when ``documents``, each contact's stored
+        JSON halves (UTF-8 bytes) by path, as (path, head, tail)."""
+        sql = f"SELECT {columns} FROM notes WHERE ok=1 AND id IS NOT NULL"
         if not archived:
             sql += " AND archived=0"
         # Both tables are read in storage order and matched by path: far quicker than a join
         # that jumps between the name index and two tables for every row.
         rows = self.db.execute(sql).fetchall()
         rows.sort(key=_by_name)
-        docs: dict[str, tuple[bytes, bytes]] = {}
+        docs: dict[str, tuple[str, bytes, bytes]] = {}
         if documents:
-            docs = {
-                path: (head, tail) for path, head, tail in self.db.execute("SELECT * FROM docs")
-            }
+            docs = {row[0]: row for row in self.db.execute("SELECT path, head, tail FROM docs")}
         return rows, docs
 
     def all_documents(self) -> dict[str, tuple[bytes, bytes]]:
@@ -429,7 +428,7 @@ ON CONFLICT(path) DO UPDATE SET
 
 
 def _by_name(row: tuple[Any, ...]) -> tuple[str, str]:
-    return row[11], row[0]
+    return row[-1], row[0]
 
 
 def _delete(db: sqlite3.Connection, paths: list[str]) -> None:

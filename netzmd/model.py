@@ -217,6 +217,19 @@ def _cadence(text: str) -> Cadence | None:
     return Cadence.parse(text)
 
 
+def last_contact_text(last_field: str | None, seen: str | None, today_iso: str) -> str | None:
+    """The latest of the ``last_contact:`` field and the interaction dates (``seen``: comma-
+    separated, newest first) that are not after today, as ``YYYY-MM-DD``."""
+    latest = last_field if last_field is not None and last_field <= today_iso else None
+    if seen:
+        newest: str | None = seen[:10]
+        if newest is not None and newest > today_iso:
+            newest = next((d for d in seen.split(",") if d <= today_iso), None)
+        if newest is not None and (latest is None or newest > latest):
+            latest = newest
+    return latest
+
+
 def fast_status(
     cadence: str | None,
     circle: str | None,
@@ -228,13 +241,7 @@ def fast_status(
 ) -> Status:
     """``status`` for the index's columns: ``seen`` is the comma-separated interaction dates,
     newest first. Most of the time the newest is not in the future and no split is needed."""
-    latest = last_field if last_field is not None and last_field <= today_iso else None
-    if seen:
-        newest: str | None = seen[:10]
-        if newest is not None and newest > today_iso:
-            newest = next((d for d in seen.split(",") if d <= today_iso), None)
-        if newest is not None and (latest is None or newest > latest):
-            latest = newest
+    latest = last_contact_text(last_field, seen, today_iso)
     text = cadence if cadence is not None else defaults.get(circle or "")
     parsed = _cadence(text) if text is not None else None
     last = date.fromisoformat(latest) if latest else None
