@@ -12,7 +12,7 @@ from typing import Any
 
 from netzmd.config import Config, Occasion
 from netzmd.dates import Cadence, PartialDate, in_year
-from netzmd.model import status
+from netzmd.model import last_contact_text, status
 from netzmd.names import fold
 
 DEFAULT_DAYS = 14
@@ -108,32 +108,36 @@ def keep_in_touch(
     Ordered by lateness relative to the cadence: 10 days late on 30 days ranks above 20 days
     late on a year."""
     ranked: list[tuple[float, str, dict[str, Any]]] = []
+    today, until = window.today, window.until
+    today_iso = today.isoformat()
+    defaults = config.cadence
+    # Many contacts share a cadence and a last-contact day: work each pair out once.
+    known: dict[tuple[str | None, str | None], tuple[Any, ...] | None] = {}
     for c in people:
         snooze = c["snooze_until"]
-        if snooze is not None and window.today < date.fromisoformat(snooze):
+        if snooze is not None and today_iso < snooze:
             continue
-        s = status(c, window.today, config.cadence)
-        if s.next_due is None or s.next_due > window.until:
+        text = c["cadence"] if c["cadence"] is not None else defaults.get(c["circle"] or "")
+        if text is None:
             continue
-        late = (window.today - s.next_due).days
-        if s.last_contact is None:
-            cadence = Cadence.parse(s.cadence)
-            assert cadence is not None
-            length = cadence.approx_days()
-            reason = "no contact logged yet"
-        else:
-            length = max((s.next_due - s.last_contact).days, 1)
-            reason = _reason(s.last_contact, window.today, s.cadence or "")
+        latest = last_contact_text(c["last_contact"], c["seen"], today_iso)
+        pair = (text, latest)
+        if pair not in known:
+            known[pair] = _due(text, latest, today, until)
+        found = known[pair]
+        if found is None:
+            continue
+        rank, due, in_days, reason = found
         ranked.append(
             (
-                -late / length,
+                rank,
                 c["sort_key"],
                 {
                     **_who(c),
-                    "last_contact": s.last_contact.isoformat() if s.last_contact else None,
-                    "cadence": s.cadence,
-                    "due": s.next_due.isoformat(),
-                    "in_days": window.offset(s.next_due),
+                    "last_contact": latest,
+                    "cadence": text,
+                    "due": due,
+                    "in_days": in_days,
                     "reason": reason,
                     "path": c["path"],
                 },
@@ -141,6 +145,26 @@ def keep_in_touch(
         )
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [item for _, _, item in ranked]
+
+
+def _due(
+    text: str, latest: str | None, today: date, until: date
+) -> tuple[float, str, int, str] | None:
+    """(rank, due date, days from today, reason) for a contact with this cadence and last
+    contact, when due on or before ``until``; the rank is lateness relative to the cadence."""
+    s = status({"cadence": text, "circle": None, "last_contact": latest, "seen": None}, today, {})
+    if s.next_due is None or s.next_due > until:
+        return None
+    late = (today - s.next_due).days
+    if s.last_contact is None:
+        cadence = Cadence.parse(text)
+        assert cadence is not None
+        length = cadence.approx_days()
+        reason = "no contact logged yet"
+    else:
+        length = max((s.next_due - s.last_contact).days, 1)
+        reason = _reason(s.last_contact, today, text)
+    return -late / length, s.next_due.isoformat(), (s.next_due - today).days, reason
 
 
 def _reason(last: date, today: date, cadence: str) -> str:

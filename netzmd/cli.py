@@ -146,8 +146,16 @@ def real_today(today: date | None) -> date:
 
 
 def _write_out(parts: list[bytes]) -> None:
-    """Large output (JSON, UTF-8) written as bytes, without click's per-call processing."""
+    """Large output (JSON, UTF-8) written as bytes, without click's per-call processing. When
+    standard output is not a real file (a test runner capturing it), it goes through the text
+    stream so that it is captured like everything else."""
     sys.stdout.flush()
+    try:
+        sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        sys.stdout.write(b"".join(parts).decode("utf-8"))
+        sys.stdout.flush()
+        return
     sys.stdout.buffer.writelines(parts)
     sys.stdout.buffer.flush()
 
@@ -552,6 +560,10 @@ def agenda(
     data = queries.agenda(session.index, session.config, day, days, circle=circle, tags=tags)
     if fmt == "json":
         text = out.dumps_lines(data) + "\n"
+        if output is None:
+            _write_out([text.encode("utf-8")])
+            _broken_hint(session)
+            return
     else:
         from netzmd.render import render_agenda
 

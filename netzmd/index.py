@@ -244,7 +244,9 @@ class Index:
             self._details(path, tasks_until, event_days, tasks, birthdays, dates)
         out = []
         no_dates: dict[str, str] = {}
-        for row in self.db.execute(sql + " ORDER BY sort_key, path", args):
+        rows = self.db.execute(sql, args).fetchall()  # storage order, sorted here: quicker
+        rows.sort(key=_by_name)
+        for row in rows:
             p = row[0]
             out.append(
                 {

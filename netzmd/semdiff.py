@@ -21,7 +21,9 @@ _LIST_JOIN = ", "
 class Change:
     """One change. ``kind`` is one of: created, deleted, renamed, field_added, field_changed,
     field_removed, archived, unarchived, interaction_added, interaction_removed,
-    follow_up_added, follow_up_done, follow_up_reopened, follow_up_removed."""
+    follow_up_added, follow_up_done, follow_up_reopened, follow_up_removed; and, for versions
+    of a note that cannot be read (see ``history.version_changes``), unreadable (``text``: the
+    problem) and readable_again."""
 
     kind: str
     field: str | None = None
@@ -63,6 +65,10 @@ class Change:
             return f"reopened: {self.text}"
         if self.kind == "follow_up_removed":
             return f"follow-up removed: {self.text}"
+        if self.kind == "unreadable":
+            return f"unreadable: {self.text}"
+        if self.kind in ("created", "deleted"):
+            return f"note {self.kind}"
         return self.kind.replace("_", " ")
 
 
@@ -121,6 +127,21 @@ def diff_contacts(
     return changes
 
 
+JOB_FIELDS = ("company", "role")
+
+
+def job_changes(old: Contact, new: Contact) -> list[Change]:
+    """Company or role changed from one value to another (as netzmd reads them: text, trimmed):
+    ``field_changed`` changes. Adding a value where there was none, or removing it, is not a
+    job change."""
+    out: list[Change] = []
+    for name in JOB_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before and after and before != after:
+            out.append(Change("field_changed", name, old=before, new=after))
+    return out
+
+
 def _follow_up_changes(old: Contact, new: Contact) -> list[Change]:
     def key(text: str) -> str:
         return " ".join(text.split())
@@ -155,8 +176,10 @@ def summary(name: str, changes: list[Change]) -> str:
             parts.append(f"{c.field} {_show(c.new)}")
         elif c.kind == "field_removed":
             parts.append(f"{c.field} removed")
-        elif c.kind in ("created", "deleted", "archived", "unarchived"):
+        elif c.kind in ("created", "deleted", "archived", "unarchived", "unreadable"):
             parts.append(c.kind)
+        elif c.kind == "readable_again":
+            parts.append("readable again")
         elif c.kind == "renamed":
             parts.append(f"renamed from {c.old}")
     if counts["interaction_added"] or counts["interaction_removed"]:

@@ -1,0 +1,699 @@
+"""Git as the audit trail: a note's history, the note as of a date, a digest of what changed in
+the network, and job changes for the agenda's News. No click here: data in, data out.
+
+Everything is read through the git command line: one ``git log`` (NUL-separated output, so file
+names with spaces, newlines or non-ASCII characters are safe) and one ``git cat-file --batch``
+that reads each needed version of a note once, by its blob id. The vault may be a subfolder of a
+larger repository; paths here are relative to the vault, as everywhere in netzmd.
+
+Dates. A commit's date is its *author* date (what ``GIT_AUTHOR_DATE`` sets, and what
+``git log`` shows), taken as the calendar day in the author's own time zone as recorded in the
+commit. ``--since D`` keeps commits of day D and later; ``--as-of D`` the last commit of day D
+or earlier. No conversion to the local time zone takes place, so the day shown for a commit is
+the day it is filtered by, on every machine.
+
+Renames. ``history`` follows a note through renames (``git log --follow``). A merge commit is
+listed only when it changed the note in a way neither parent had (it combined edits), with what
+changed relative to its first parent. ``changes`` and the News read every commit that touched
+``contacts/`` (renames detected with ``-M``; merges bring nothing of their own).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from netzmd.errors import NetzmdError
+from netzmd.model import CIRCLES, Contact
+from netzmd.note import Parsed, parse_note
+from netzmd.semdiff import Change, diff_contacts, job_changes
+
+CONTACTS_PREFIX = "contacts/"
+# How far before a --since day git's own (committer-date) filter starts: time zones differ by
+# up to 26 hours, and a commit's committer date is normally not before its author date.
+_SLACK = timedelta(days=2)
+_HEADER = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%s"
+_REGULAR = (b"100644", b"100755")
+
+
+# --- the repository ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    """The git repository that holds a vault. ``prefix`` is the vault's folder inside it ('' or
+    ``notes/network/``); ``head`` is None while there is no commit yet."""
+
+    git: str
+    top: Path
+    prefix: str
+    head: str | None
+
+    def run(self, *args: str, input: bytes | None = None) -> bytes:
+        """Run a read-only git command at the repository's top; its standard output."""
+        done = subprocess.run(
+            [
+                self.git,
+                "--no-pager",
+                "--literal-pathspecs",
+                "-c",
+                "core.quotepath=false",
+                "-c",
+                "color.ui=false",
+                "-c",
+                "log.showSignature=false",
+                *args,
+            ],
+            cwd=self.top,
+            env=_env(),
+            input=input,
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise NetzmdError(
+                f"git {args[0]} failed: {detail[-1] if detail else f'exit {done.returncode}'}"
+            )
+        return done.stdout
+
+    def to_repo(self, vault_path: str) -> str:
+        return self.prefix + vault_path
+
+    def to_vault(self, repo_path: str) -> str:
+        """A repository path relative to the vault (unchanged when it lies outside it)."""
+        return repo_path[len(self.prefix) :] if repo_path.startswith(self.prefix) else repo_path
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # reading must not take the index lock from a writer
+    env.pop("GIT_INDEX_FILE", None)
+    return env
+
+
+def find_repo(vault: Path) -> Repo | None:
+    """The repository that holds the vault folder; None without git or outside a repository."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    done = subprocess.run(
+        [git, "rev-parse", "--show-toplevel", "--show-prefix", "--verify", "-q", "HEAD"],
+        cwd=vault,
+        env=_env(),
+        capture_output=True,
+        check=False,
+    )
+    lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if done.returncode not in (0, 1) or len(lines) < 2 or not lines[0]:
+        return None
+    head = lines[2].strip() if done.returncode == 0 and len(lines) > 2 else None
+    return Repo(git, Path(lines[0]), lines[1], head or None)
+
+
+def require_repo(vault: Path) -> Repo:
+    """``find_repo``, or a NetzmdError that says why there is no history."""
+    if shutil.which("git") is None:
+        raise NetzmdError(
+            "git is not installed; the history of notes is read from git",
+            hint="Install git, then commit your notes ('git init' in the vault).",
+        )
+    repo = find_repo(vault)
+    if repo is None:
+        raise NetzmdError(
+            f"{vault} is not in a git repository, so there is no history to read",
+            hint="Run 'git init' in the vault and commit your notes; from then on netzmd's "
+            "write commands commit each change.",
+        )
+    return repo
+
+
+# --- reading git log and blobs ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One note in one commit: blob ids before and after (None: absent or not a regular file)
+    and the paths, relative to the repository top."""
+
+    status: str  # A, M, D, R, C, T (first letter; merges: that of the first parent)
+    old_oid: str | None
+    new_oid: str | None
+    old_path: str
+    new_path: str
+
+
+@dataclass(slots=True)
+class LogCommit:
+    sha: str
+    parents: list[str]
+    iso: str  # author date, ISO 8601 with the author's offset
+    author: str
+    subject: str
+    files: list[FileChange] = field(default_factory=list)
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.iso[:10])
+
+
+def _oid(mode: bytes, oid: bytes) -> str | None:
+    if mode not in _REGULAR or not oid.strip(b"0"):
+        return None
+    return oid.decode("ascii")
+
+
+def parse_log(data: bytes) -> list[LogCommit]:
+    """Parse ``git log -z --raw --no-abbrev --format=<_HEADER>`` output (also ``--cc``)."""
+    commits: list[LogCommit] = []
+    tokens = data.split(b"\0")
+    i, n = 0, len(tokens)
+    current: LogCommit | None = None
+    while i < n:
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if not token:
+            continue
+        if token[:1] == b"\x1e":
+            sha, parents, iso, author, subject = (
+                token[1:].decode("utf-8", "replace").split("\x1f", 4)
+            )
+            current = LogCommit(sha, parents.split(), iso, author, subject)
+            commits.append(current)
+        elif token[:1] == b":" and current is not None:
+            colons = len(token) - len(token.lstrip(b":"))
+            meta = token[colons:].split(b" ")
+            modes, oids, status = meta[: colons + 1], meta[colons + 1 : 2 * colons + 2], meta[-1]
+            letter = status[:1].decode("ascii", "replace")
+            old_path = new_path = os.fsdecode(tokens[i]) if i < n else ""
+            i += 1
+            if colons == 1 and letter in "RC" and i < n:
+                new_path = os.fsdecode(tokens[i])
+                i += 1
+            current.files.append(
+                FileChange(
+                    letter,
+                    _oid(modes[0], oids[0]),
+                    _oid(modes[-1], oids[-1]),
+                    old_path,
+                    new_path,
+                )
+            )
+    return commits
+
+
+def read_blobs(repo: Repo, oids: Iterable[str | None]) -> dict[str, bytes]:
+    """The contents of the given blobs, each read once, through one ``git cat-file --batch``."""
+    unique = [o for o in dict.fromkeys(oids) if o]
+    if not unique:
+        return {}
+    out = repo.run("cat-file", "--batch", input="\n".join(unique).encode("ascii") + b"\n")
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for oid in unique:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) == 3:
+            size = int(header[2])
+            blobs[oid] = out[pos : pos + size]
+            pos += size + 1
+    return blobs
+
+
+def _git_since(since: date) -> str:
+    return f"--since={(since - _SLACK).isoformat()} 00:00:00 +0000"
+
+
+def note_log(repo: Repo, vault_path: str, since: date | None = None) -> list[LogCommit]:
+    """Every commit that touched the note, following renames, newest first."""
+    if repo.head is None:
+        return []
+    args = ["log", "--follow", "--cc", "--raw", "-z", "--no-abbrev", "-M"]
+    args += ["--no-ext-diff", "--no-textconv", f"--format={_HEADER}"]
+    if since is not None:
+        args.append(_git_since(since))
+    commits = parse_log(repo.run(*args, "HEAD", "--", repo.to_repo(vault_path)))
+    commits = [c for c in commits if c.files]
+    if since is not None:
+        commits = [c for c in commits if c.day >= since]
+    return commits
+
+
+class _Versions:
+    """Parsed versions of notes, each (blob, path) parsed once."""
+
+    def __init__(self, repo: Repo, blobs: dict[str, bytes]) -> None:
+        self.repo = repo
+        self.blobs = blobs
+        self.parsed: dict[tuple[str, str], Parsed] = {}
+
+    def get(self, oid: str | None, repo_path: str) -> Parsed | None:
+        if oid is None:
+            return None
+        key = (oid, repo_path)
+        found = self.parsed.get(key)
+        if found is None:
+            data = self.blobs.get(oid)
+            path = self.repo.to_vault(repo_path)
+            if data is None:
+                found = Parsed(None, [_problem(path, f"git has no object {oid[:12]}")])
+            else:
+                found = parse_note(path, data)
+            self.parsed[key] = found
+        return found
+
+
+def _problem(path: str, message: str) -> Any:
+    from netzmd.model import Problem
+
+    return Problem(path, 1, "error", message)
+
+
+def version_changes(
+    old: Parsed | None, new: Parsed | None, *, old_path: str | None = None
+) -> list[Change]:
+    """What changed from one version of a note to the next. None: the note is absent. A version
+    that cannot be read is a change of kind ``unreadable`` (with the problem) or, when it is the
+    old one, ``readable_again``; it never stops the history."""
+    if new is not None and new.contact is None:
+        return [Change("unreadable", text=_first_error(new))]
+    if old is not None and old.contact is None:
+        if new is None:
+            return [Change("deleted", text=old.problems[0].path if old.problems else None)]
+        return [Change("readable_again", text=new.contact.name if new.contact else None)]
+    return diff_contacts(
+        old.contact if old is not None else None,
+        new.contact if new is not None else None,
+        old_path=old_path,
+    )
+
+
+def _first_error(parsed: Parsed) -> str:
+    errors = [p for p in parsed.problems if p.severity == "error"] or parsed.problems
+    if not errors:
+        return "cannot be read"
+    return f"line {errors[0].line}: {errors[0].message}"
+
+
+# --- history --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommitChange:
+    """One commit in a note's history and what it changed in meaning."""
+
+    commit: str
+    date: date
+    author: str
+    subject: str
+    path: str  # the note's path after the commit (before it, for a deletion), vault-relative
+    changes: list[Change]
+    merge: bool = False
+    patch: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "commit": self.commit,
+            "date": self.date.isoformat(),
+            "author": self.author,
+            "subject": self.subject,
+            "path": self.path,
+            "changes": [c.to_json() for c in self.changes],
+        }
+        if self.patch is not None:
+            out["patch"] = self.patch
+        return out
+
+
+def note_history(
+    vault: Path, vault_path: str, since: date | None = None, *, patch: bool = False
+) -> list[CommitChange]:
+    """Every commit that touched the note at ``vault_path`` (following renames), newest first,
+    with what each changed in meaning; ``patch`` adds each commit's diff of the note."""
+    repo = require_repo(vault)
+    commits = note_log(repo, vault_path, since)
+    blobs = read_blobs(repo, (o for c in commits for f in c.files for o in (f.old_oid, f.new_oid)))
+    versions = _Versions(repo, blobs)
+    patches = _patches(repo, vault_path, since) if patch and commits else {}
+    out: list[CommitChange] = []
+    for c in commits:
+        f = c.files[0]
+        old = versions.get(f.old_oid, f.old_path)
+        new = versions.get(f.new_oid, f.new_path)
+        old_path = repo.to_vault(f.old_path)
+        path = repo.to_vault(f.new_path)
+        out.append(
+            CommitChange(
+                c.sha,
+                c.day,
+                c.author,
+                c.subject,
+                path,
+                version_changes(old, new, old_path=old_path),
+                merge=len(c.parents) > 1,
+                patch=patches.get(c.sha, "") if patch else None,
+            )
+        )
+    return out
+
+
+def _patches(repo: Repo, vault_path: str, since: date | None) -> dict[str, str]:
+    """Each commit's diff of the note, from one ``git log --follow -p``."""
+    args = ["log", "--follow", "--cc", "-p", "-M", "--no-ext-diff", "--no-textconv"]
+    args += ["--no-color", "--format=%x00%H"]
+    if since is not None:
+        args.append(_git_since(since))
+    data = repo.run(*args, "HEAD", "--", repo.to_repo(vault_path))
+    out: dict[str, str] = {}
+    for chunk in data.split(b"\0")[1:]:
+        sha, _, text = chunk.partition(b"\n")
+        out[sha.decode("ascii")] = text.decode("utf-8", "replace").strip("\n")
+    return out
+
+
+# --- as of a date ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """A note as recorded in one commit."""
+
+    commit: str
+    date: date
+    subject: str
+    path: str  # vault-relative, at that commit
+    data: bytes
+
+    def parse(self) -> Parsed:
+        return parse_note(self.path, self.data)
+
+
+def as_of(vault: Path, vault_path: str, when: date) -> AsOf:
+    """The note as recorded in the last commit of day ``when`` or before (author dates, as
+    recorded in each commit). A NetzmdError when it did not exist yet, or had been deleted."""
+    repo = require_repo(vault)
+    commits = note_log(repo, vault_path)
+    if not commits:
+        raise NetzmdError(
+            f"{vault_path} has no history: no commit holds it yet",
+            hint="Commit the note to git first (netzmd's write commands do so by themselves).",
+        )
+    for c in commits:
+        if c.day > when:
+            continue
+        f = c.files[0]
+        if f.new_oid is None:
+            raise NetzmdError(
+                f"{vault_path} did not exist on {when.isoformat()}: it was deleted on "
+                f"{c.day.isoformat()} ({c.sha[:7]} {c.subject})"
+            )
+        data = read_blobs(repo, [f.new_oid]).get(f.new_oid, b"")
+        return AsOf(c.sha, c.day, c.subject, repo.to_vault(f.new_path), data)
+    first = commits[-1]
+    raise NetzmdError(
+        f"{vault_path} did not exist yet on {when.isoformat()}: its first commit is "
+        f"{first.sha[:7]} of {first.day.isoformat()} ({first.subject})",
+        hint=f"Try --as-of {first.day.isoformat()} or later.",
+    )
+
+
+# --- the network since a date: changes and news ---------------------------------------------------
+
+
+def network_log(repo: Repo, since: date, until: date) -> list[LogCommit]:
+    """The commits of days ``since`` … ``until`` that touched notes in contacts/, oldest first,
+    each with only its notes (``.md`` files, no hidden files or folders). Merges are left out:
+    what they bring in was already listed in the commits they merge."""
+    if repo.head is None:
+        return []
+    args = ["log", "--raw", "-z", "--no-abbrev", "-M", "--no-merges", f"--format={_HEADER}"]
+    args.append(_git_since(since))
+    data = repo.run(*args, "HEAD", "--", repo.to_repo(CONTACTS_PREFIX))
+    out: list[LogCommit] = []
+    for c in reversed(parse_log(data)):
+        if not since <= c.day <= until:
+            continue
+        c.files = [f for f in c.files if _is_note(repo, f.old_path) or _is_note(repo, f.new_path)]
+        if c.files:
+            out.append(c)
+    return out
+
+
+def _is_note(repo: Repo, repo_path: str) -> bool:
+    path = repo.to_vault(repo_path)
+    if not path.startswith(CONTACTS_PREFIX) or not path.lower().endswith(".md"):
+        return False
+    return not any(part[:1] == "." or part[-1:] == "~" for part in path.split("/"))
+
+
+@dataclass(slots=True)
+class _Person:
+    """One contact followed through the window (across renames)."""
+
+    path: str  # vault-relative, latest
+    id: str
+    name: str
+    circle: str | None = None
+    deleted: bool = False
+
+
+class _Tracker:
+    """Keeps one identity per note across renames, with its latest name and circle."""
+
+    def __init__(self) -> None:
+        self.key_of: dict[str, str] = {}  # current vault path -> key
+        self.people: dict[str, _Person] = {}
+
+    def step(self, old_path: str, new_path: str, status: str) -> str:
+        if status in "RC" and old_path != new_path:
+            key = self.key_of.get(old_path, old_path)
+            if status == "R":
+                self.key_of.pop(old_path, None)
+            if status == "C":
+                key = new_path
+            self.key_of[new_path] = key
+            return key
+        key = self.key_of.setdefault(new_path, new_path)
+        return key
+
+    def seen(self, key: str, path: str, contact: Contact | None, deleted: bool) -> _Person:
+        person = self.people.get(key)
+        if person is None:
+            from netzmd.note import contact_id
+
+            ident = contact_id(path)
+            person = self.people[key] = _Person(path, ident, ident)
+        person.path = path
+        person.deleted = deleted
+        if contact is not None:
+            person.id, person.name, person.circle = contact.id, contact.name, contact.circle
+        return person
+
+
+@dataclass(slots=True)
+class _Job:
+    key: str
+    field: str
+    old: str
+    new: str
+    day: date
+    commit: str
+
+
+def _fold_jobs(jobs: dict[tuple[str, str], _Job], key: str, change: Change, c: LogCommit) -> None:
+    """Record one job change; over several, keep the value before the first and after the last."""
+    slot = (key, str(change.field))
+    earlier = jobs.get(slot)
+    if earlier is None:
+        jobs[slot] = _Job(key, str(change.field), change.old, change.new, c.day, c.sha)
+    else:
+        earlier.new, earlier.day, earlier.commit = change.new, c.day, c.sha
+
+
+_FRONT = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.S
+)
+
+
+def _front_matter(data: bytes) -> bytes | None:
+    """The front matter with its fences (enough to know company and role), or None."""
+    m = _FRONT.match(data)
+    return m.group(0) if m else None
+
+
+def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
+    """A digest of the network from day ``since`` through day ``until``: new contacts, job
+    changes (company or role), interactions logged per circle, follow-ups done, contacts
+    archived and deleted. JSON-ready; see ``render_changes`` for the text."""
+    repo = require_repo(vault)
+    commits = network_log(repo, since, until)
+    blobs = read_blobs(repo, (o for c in commits for f in c.files for o in (f.old_oid, f.new_oid)))
+    versions = _Versions(repo, blobs)
+    tracker = _Tracker()
+    events: dict[str, list[tuple[str, LogCommit, str | None]]] = {
+        "new_contacts": [],
+        "follow_ups_done": [],
+        "archived": [],
+        "deleted": [],
+    }
+    jobs: dict[tuple[str, str], _Job] = {}
+    logged: dict[str, int] = {}
+    for c in commits:
+        for f in c.files:
+            old_path, new_path = repo.to_vault(f.old_path), repo.to_vault(f.new_path)
+            key = tracker.step(old_path, new_path, f.status)
+            if f.old_oid is not None and f.old_oid == f.new_oid and old_path == new_path:
+                continue
+            old = versions.get(f.old_oid, f.old_path)
+            new = versions.get(f.new_oid, f.new_path)
+            tracker.seen(key, new_path, new.contact if new else None, new is None)
+            for change in version_changes(old, new, old_path=old_path):
+                if change.kind == "created":
+                    events["new_contacts"].append((key, c, None))
+                elif change.kind == "deleted":
+                    events["deleted"].append((key, c, None))
+                elif change.kind == "archived":
+                    events["archived"].append((key, c, None))
+                elif change.kind == "follow_up_done":
+                    events["follow_ups_done"].append((key, c, change.text))
+                elif change.kind == "interaction_added":
+                    logged[key] = logged.get(key, 0) + 1
+            if old is not None and new is not None and old.contact and new.contact:
+                for change in job_changes(old.contact, new.contact):
+                    _fold_jobs(jobs, key, change, c)
+    people = tracker.people
+
+    def who(key: str) -> dict[str, Any]:
+        p = people[key]
+        return {"id": p.id, "name": p.name, "path": p.path}
+
+    out: dict[str, Any] = {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "commits": len(commits),
+        "new_contacts": [],
+        "job_changes": [],
+        "interactions": [],
+        "follow_ups_done": [],
+        "archived": [],
+        "deleted": [],
+    }
+    for section, items in events.items():
+        for key, c, text in items:
+            item = who(key)
+            if text is not None:
+                item["text"] = text
+            item.update(date=c.day.isoformat(), commit=c.sha)
+            out[section].append(item)
+    for job in sorted(jobs.values(), key=lambda j: (j.day, people[j.key].name)):
+        if job.old != job.new:
+            out["job_changes"].append(
+                {
+                    **who(job.key),
+                    "field": job.field,
+                    "old": job.old,
+                    "new": job.new,
+                    "date": job.day.isoformat(),
+                    "commit": job.commit,
+                }
+            )
+    by_circle: dict[str | None, list[str]] = {}
+    for key in logged:
+        by_circle.setdefault(people[key].circle, []).append(key)
+    for circle in (*CIRCLES, None):
+        keys = by_circle.get(circle)
+        if not keys:
+            continue
+        keys.sort(key=lambda k: (-logged[k], people[k].name))
+        out["interactions"].append(
+            {
+                "circle": circle,
+                "count": sum(logged[k] for k in keys),
+                "contacts": [{**who(k), "count": logged[k]} for k in keys],
+            }
+        )
+    return out
+
+
+def news(vault: Path, today: date, days: int) -> list[dict[str, Any]]:
+    """Job changes of the last ``days`` days through today, by git history: for each contact
+    and field (company, role) changed in that window, the value before the first change and
+    after the last, dated by the last, newest first. A change from one value to another only:
+    adding a company where there was none is not news. Contacts whose note is gone or archived
+    are left out; the name is the note's current one. Outside a git repository: no news."""
+    repo = find_repo(vault)
+    if repo is None or repo.head is None:
+        return []
+    try:
+        commits = network_log(repo, today - timedelta(days=days), today)
+    except NetzmdError:
+        return []
+    pairs = [
+        (c, f)
+        for c in commits
+        for f in c.files
+        if f.old_oid and f.new_oid and f.old_oid != f.new_oid
+    ]
+    blobs = read_blobs(repo, (o for _, f in pairs for o in (f.old_oid, f.new_oid)))
+    fronts: dict[str, Parsed | None] = {}
+
+    def front(oid: str, repo_path: str) -> Parsed | None:
+        if oid not in fronts:
+            data = blobs.get(oid, b"")
+            head = _front_matter(data)
+            fronts[oid] = parse_note(repo.to_vault(repo_path), head) if head else None
+        return fronts[oid]
+
+    tracker = _Tracker()
+    jobs: dict[tuple[str, str], _Job] = {}
+    for c in commits:
+        for f in c.files:
+            old_path, new_path = repo.to_vault(f.old_path), repo.to_vault(f.new_path)
+            key = tracker.step(old_path, new_path, f.status)
+            tracker.seen(key, new_path, None, f.new_oid is None)
+            if not (f.old_oid and f.new_oid and f.old_oid != f.new_oid):
+                continue
+            if _front_matter(blobs.get(f.old_oid, b"")) == _front_matter(blobs.get(f.new_oid, b"")):
+                continue
+            old, new = front(f.old_oid, f.old_path), front(f.new_oid, f.new_path)
+            if old is None or new is None or old.contact is None or new.contact is None:
+                continue
+            tracker.seen(key, new_path, new.contact, False)
+            for change in job_changes(old.contact, new.contact):
+                _fold_jobs(jobs, key, change, c)
+    out: list[dict[str, Any]] = []
+    for job in jobs.values():
+        person = tracker.people[job.key]
+        if job.old == job.new or person.deleted:
+            continue
+        try:
+            data = (vault / person.path).read_bytes()
+        except OSError:
+            continue  # not in the vault any more
+        head = _front_matter(data)
+        current = parse_note(person.path, head if head is not None else data).contact
+        if current is not None and current.archived:
+            continue
+        out.append(
+            {
+                "id": current.id if current else person.id,
+                "name": current.name if current else person.name,
+                "field": job.field,
+                "old": job.old,
+                "new": job.new,
+                "date": job.day.isoformat(),
+                "in_days": (job.day - today).days,
+                "path": person.path,
+            }
+        )
+    out.sort(key=lambda n: n["name"])
+    out.sort(key=lambda n: n["date"], reverse=True)  # newest first, then by name
+    return out
