@@ -583,4 +583,9 @@ def agenda(
     click.echo(f"{'wrote' if written else 'unchanged'} {output}", err=True)
 
 
-from netzmd import cli_write  # noqa: E402,F401  (registers the write commands)
+# Each module registers its commands on ``main``.
+from netzmd import (  # noqa: E402
+    cli_history,  # noqa: F401
+    cli_watch,  # noqa: F401
+    cli_write,  # noqa: F401
+)

@@ -203,6 +203,12 @@ class Index:
             out.extend(Problem(path, line, sev, msg) for line, sev, msg in json.loads(blob))
         return out
 
+    def hashes(self) -> dict[str, bytes]:
+        """Every indexed note's content hash, by path: what changed between two refreshes."""
+        return {
+            path: bytes(digest) for path, digest in self.db.execute("SELECT path, hash FROM notes")
+        }
+
     def count(self) -> tuple[int, int]:
         """(notes, notes with an error)."""
         row = self.db.execute("SELECT count(*), count(*) - sum(ok) FROM notes").fetchone()

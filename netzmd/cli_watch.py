@@ -1,0 +1,115 @@
+"""The ``watch`` command: the index and the agenda note stay current while you edit.
+
+Registered on the ``main`` group of ``netzmd.cli``. The work is done by ``netzmd.watch.Watcher``
+in a thread of its own; this thread waits for Ctrl-C or SIGTERM and then stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from netzmd.cli import Session, echo, main
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The agenda note to keep current. Default: agenda_note in netzmd.toml (Agenda.md at "
+    "the vault root).",
+)
+@click.option(
+    "--days",
+    default=14,
+    show_default=True,
+    type=click.IntRange(0, 3660),
+    help="How many days ahead the agenda looks.",
+)
+@click.option(
+    "--commit/--no-commit",
+    default=None,
+    help="Commit changed notes to git after --quiet-seconds without edits. Default: "
+    "auto_commit_watch in netzmd.toml (off).",
+)
+@click.option(
+    "--quiet-seconds",
+    type=click.FloatRange(min=0),
+    default=60,
+    show_default=True,
+    metavar="S",
+    help="How long no note may change before the changes are committed.",
+)
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Look for changes every second instead of waiting for file events (for file systems "
+    "that have none, such as network drives).",
+)
+@click.pass_obj
+def watch(
+    session: Session,
+    output: str | None,
+    days: int,
+    commit: bool | None,
+    quiet_seconds: float,
+    poll: bool,
+) -> None:
+    """Keep the agenda note current while you edit your notes; point out broken notes at once.
+
+    Starts with a full refresh and writes the agenda note, then watches contacts/, templates/
+    and netzmd.toml. After each save (once the editor is done), the index is refreshed, one line
+    says what changed, a note that cannot be read is reported once as path:line (the agenda
+    keeps its last good version until it is fixed), and the agenda note is rewritten when its
+    content changes, and at midnight for the new day. Where there are no file events (the
+    inotify limit is reached, a network drive) it polls instead, and says so.
+
+    With --commit, once no note has changed for --quiet-seconds, the changed notes that read
+    without errors are committed, and nothing else but the agenda note, with a message that says
+    what changed, e.g. "Jane Doe: company Foo → Bar; log +1". Never during a merge or rebase.
+
+    Ctrl-C or SIGTERM stops it (exit status 0).
+
+    \b
+    Examples:
+      netzmd watch
+      netzmd watch --commit --quiet-seconds 120
+      netzmd watch --output ~/notes/Network.md --days 30
+      netzmd watch --poll
+    """
+    from netzmd.watch import Watcher, WatchOptions
+
+    options = WatchOptions(
+        output=Path(output) if output else None,
+        days=days,
+        commit=commit,
+        quiet_seconds=quiet_seconds,
+        poll=poll,
+    )
+    watcher = Watcher(session.vault, session.config, options, say=echo)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous: Any = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    try:
+        watcher.start()
+        try:
+            while not watcher.join(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        watcher.stop()
+        watcher.join()
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    if watcher.failure is not None:
+        raise watcher.failure
+    click.echo("stopped", err=True)
