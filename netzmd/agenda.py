@@ -40,16 +40,10 @@ def build_agenda(
     circle: str | None = None,
     tags: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The agenda as documented JSON: follow_ups, keep_in_touch, dates, greetings."""
+    """The agenda as documented JSON: follow_ups, keep_in_touch, dates, greetings (the News
+    from git history are added by ``queries.agenda``)."""
     window = Window.of(today, days)
-    wanted = [fold(t.lstrip("#")) for t in tags]
-    people = [
-        c
-        for c in cores
-        if not c["archived"]
-        and (circle is None or c["circle"] == circle)
-        and all(t in {fold(x) for x in c["tags"]} for t in wanted)
-    ]
+    people = select(cores, circle, tags)
     return {
         "today": today.isoformat(),
         "until": window.until.isoformat(),
@@ -58,6 +52,20 @@ def build_agenda(
         "dates": dates(people, window),
         "greetings": greetings(people, config.occasions, window),
     }
+
+
+def select(
+    cores: list[dict[str, Any]], circle: str | None = None, tags: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """The contacts an agenda is about: not archived, in ``circle``, with all of ``tags``."""
+    wanted = [fold(t.lstrip("#")) for t in tags]
+    return [
+        c
+        for c in cores
+        if not c["archived"]
+        and (circle is None or c["circle"] == circle)
+        and all(t in {fold(x) for x in c["tags"]} for t in wanted)
+    ]
 
 
 def event_days(today: date, days: int) -> list[int] | None:

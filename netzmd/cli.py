@@ -427,8 +427,17 @@ def _broken_hint(session: Session) -> None:
 )
 @format_option("text", "json")
 @today_option
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    default=None,
+    help="The contact as recorded in git in the last commit of this day or before.",
+)
 @click.pass_obj
-def show(session: Session, name: str, limit: int, fmt: str, today: date | None) -> None:
+def show(
+    session: Session, name: str, limit: int, fmt: str, today: date | None, as_of: date | None
+) -> None:
     """Show one contact: every field, next due date, recent interactions, open follow-ups.
 
     NAME is the file name, the name or an alias; case and accents are ignored and a unique
@@ -439,12 +448,19 @@ def show(session: Session, name: str, limit: int, fmt: str, today: date | None) 
       netzmd show "Zoë Müller"
       netzmd show zoe
       netzmd show max --format json
+      netzmd show max --as-of 2025-06-30
     """
     from netzmd import output, queries
     from netzmd.showing import render_contact
 
     day = real_today(today)
     found = queries.resolve(session.index, name)
+    if as_of is not None:
+        from netzmd.cli_history import render_as_of, show_as_of
+
+        past = show_as_of(session, found.path, as_of)
+        echo(output.dumps(past) if fmt == "json" else render_as_of(past, limit=limit))
+        return
     data = queries.contact_json(session.index, session.config, found.path, day)
     if fmt == "json":
         echo(output.dumps(data))

@@ -20,19 +20,21 @@ changed relative to its first parent. ``changes`` and the News read every commit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from netzmd.errors import NetzmdError
-from netzmd.model import CIRCLES, Contact
-from netzmd.note import Parsed, parse_note
+from netzmd.model import CIRCLES, Contact, Problem
+from netzmd.note import Parsed, contact_id, parse_note
 from netzmd.semdiff import Change, diff_contacts, job_changes
 
 CONTACTS_PREFIX = "contacts/"
@@ -69,6 +71,10 @@ class Repo:
                 "color.ui=false",
                 "-c",
                 "log.showSignature=false",
+                "-c",
+                "log.showRoot=true",  # the first commit lists its files too
+                "-c",
+                "i18n.logOutputEncoding=UTF-8",
                 *args,
             ],
             cwd=self.top,
@@ -83,6 +89,13 @@ class Repo:
                 f"git {args[0]} failed: {detail[-1] if detail else f'exit {done.returncode}'}"
             )
         return done.stdout
+
+    def ok(self, *args: str) -> bool:
+        """Whether a git command succeeds (``merge-base --is-ancestor``, …)."""
+        done = subprocess.run(
+            [self.git, *args], cwd=self.top, env=_env(), capture_output=True, check=False
+        )
+        return done.returncode == 0
 
     def to_repo(self, vault_path: str) -> str:
         return self.prefix + vault_path
@@ -271,9 +284,7 @@ class _Versions:
         return found
 
 
-def _problem(path: str, message: str) -> Any:
-    from netzmd.model import Problem
-
+def _problem(path: str, message: str) -> Problem:
     return Problem(path, 1, "error", message)
 
 
@@ -287,7 +298,9 @@ def version_changes(
         return [Change("unreadable", text=_first_error(new))]
     if old is not None and old.contact is None:
         if new is None:
-            return [Change("deleted", text=old.problems[0].path if old.problems else None)]
+            return [
+                Change("deleted", text=contact_id(old.problems[0].path) if old.problems else None)
+            ]
         return [Change("readable_again", text=new.contact.name if new.contact else None)]
     return diff_contacts(
         old.contact if old is not None else None,
@@ -339,29 +352,35 @@ def note_history(
     """Every commit that touched the note at ``vault_path`` (following renames), newest first,
     with what each changed in meaning; ``patch`` adds each commit's diff of the note."""
     repo = require_repo(vault)
-    commits = note_log(repo, vault_path, since)
-    blobs = read_blobs(repo, (o for c in commits for f in c.files for o in (f.old_oid, f.new_oid)))
-    versions = _Versions(repo, blobs)
-    patches = _patches(repo, vault_path, since) if patch and commits else {}
-    out: list[CommitChange] = []
-    for c in commits:
-        f = c.files[0]
-        old = versions.get(f.old_oid, f.old_path)
-        new = versions.get(f.new_oid, f.new_path)
-        old_path = repo.to_vault(f.old_path)
-        path = repo.to_vault(f.new_path)
-        out.append(
-            CommitChange(
-                c.sha,
-                c.day,
-                c.author,
-                c.subject,
-                path,
-                version_changes(old, new, old_path=old_path),
-                merge=len(c.parents) > 1,
-                patch=patches.get(c.sha, "") if patch else None,
+    # the diffs come from a second git log, run (in a thread) while this one is read and parsed
+    pool = ThreadPoolExecutor(1) if patch else None
+    try:
+        diffs = pool.submit(_patches, repo, vault_path, since) if pool else None
+        commits = note_log(repo, vault_path, since)
+        oids = (o for c in commits for f in c.files for o in (f.old_oid, f.new_oid))
+        versions = _Versions(repo, read_blobs(repo, oids))
+        out: list[CommitChange] = []
+        for c in commits:
+            f = c.files[0]
+            old = versions.get(f.old_oid, f.old_path)
+            new = versions.get(f.new_oid, f.new_path)
+            out.append(
+                CommitChange(
+                    c.sha,
+                    c.day,
+                    c.author,
+                    c.subject,
+                    repo.to_vault(f.new_path),
+                    version_changes(old, new, old_path=repo.to_vault(f.old_path)),
+                    merge=len(c.parents) > 1,
+                )
             )
-        )
+        if diffs is not None:
+            patches = diffs.result()
+            out = [replace(c, patch=patches.get(c.commit, "")) for c in out]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
     return out
 
 
@@ -428,28 +447,41 @@ def as_of(vault: Path, vault_path: str, when: date) -> AsOf:
 # --- the network since a date: changes and news ---------------------------------------------------
 
 
-def network_log(repo: Repo, since: date, until: date) -> list[LogCommit]:
+def network_log(
+    repo: Repo, since: date, until: date, *, base: str | None = None
+) -> list[LogCommit]:
     """The commits of days ``since`` … ``until`` that touched notes in contacts/, oldest first,
-    each with only its notes (``.md`` files, no hidden files or folders). Merges are left out:
-    what they bring in was already listed in the commits they merge."""
+    each with only its notes (``.md`` files, no hidden files or folders); only those after
+    ``base`` when given. Merges are left out: what they bring in was already listed in the
+    commits they merge."""
     if repo.head is None:
         return []
+    # --relative limits the listed files to contacts/ (a move into it is an addition, out of it
+    # a deletion) without a pathspec: a pathspec makes git diff every commit twice.
     args = ["log", "--raw", "-z", "--no-abbrev", "-M", "--no-merges", f"--format={_HEADER}"]
-    args.append(_git_since(since))
-    data = repo.run(*args, "HEAD", "--", repo.to_repo(CONTACTS_PREFIX))
+    args += [_git_since(since), f"--relative={repo.to_repo(CONTACTS_PREFIX)}"]
+    data = repo.run(*args, f"{base}..HEAD" if base else "HEAD")
+    full = repo.prefix + CONTACTS_PREFIX
     out: list[LogCommit] = []
     for c in reversed(parse_log(data)):
         if not since <= c.day <= until:
             continue
-        c.files = [f for f in c.files if _is_note(repo, f.old_path) or _is_note(repo, f.new_path)]
-        if c.files:
+        notes = []
+        for f in c.files:
+            if _is_note(f.old_path) or _is_note(f.new_path):
+                notes.append(
+                    FileChange(f.status, f.old_oid, f.new_oid, full + f.old_path, full + f.new_path)
+                )
+        c.files = notes
+        if notes:
             out.append(c)
     return out
 
 
-def _is_note(repo: Repo, repo_path: str) -> bool:
-    path = repo.to_vault(repo_path)
-    if not path.startswith(CONTACTS_PREFIX) or not path.lower().endswith(".md"):
+def _is_note(path: str) -> bool:
+    """A note as netzmd reads them (``path`` relative to contacts/): ``.md``, in no hidden
+    folder, not hidden itself."""
+    if not path.lower().endswith(".md"):
         return False
     return not any(part[:1] == "." or part[-1:] == "~" for part in path.split("/"))
 
@@ -487,8 +519,6 @@ class _Tracker:
     def seen(self, key: str, path: str, contact: Contact | None, deleted: bool) -> _Person:
         person = self.people.get(key)
         if person is None:
-            from netzmd.note import contact_id
-
             ident = contact_id(path)
             person = self.people[key] = _Person(path, ident, ident)
         person.path = path
@@ -508,14 +538,16 @@ class _Job:
     commit: str
 
 
-def _fold_jobs(jobs: dict[tuple[str, str], _Job], key: str, change: Change, c: LogCommit) -> None:
+def _fold_jobs(
+    jobs: dict[tuple[str, str], _Job], key: str, change: Change, sha: str, day: date
+) -> None:
     """Record one job change; over several, keep the value before the first and after the last."""
     slot = (key, str(change.field))
     earlier = jobs.get(slot)
     if earlier is None:
-        jobs[slot] = _Job(key, str(change.field), change.old, change.new, c.day, c.sha)
+        jobs[slot] = _Job(key, str(change.field), change.old, change.new, day, sha)
     else:
-        earlier.new, earlier.day, earlier.commit = change.new, c.day, c.sha
+        earlier.new, earlier.day, earlier.commit = change.new, day, sha
 
 
 _FRONT = re.compile(
@@ -554,7 +586,8 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
                 continue
             old = versions.get(f.old_oid, f.old_path)
             new = versions.get(f.new_oid, f.new_path)
-            tracker.seen(key, new_path, new.contact if new else None, new is None)
+            latest = new if new is not None else old  # a deleted note keeps its last name
+            tracker.seen(key, new_path, latest.contact if latest else None, new is None)
             for change in version_changes(old, new, old_path=old_path):
                 if change.kind == "created":
                     events["new_contacts"].append((key, c, None))
@@ -568,7 +601,7 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
                     logged[key] = logged.get(key, 0) + 1
             if old is not None and new is not None and old.contact and new.contact:
                 for change in job_changes(old.contact, new.contact):
-                    _fold_jobs(jobs, key, change, c)
+                    _fold_jobs(jobs, key, change, c.sha, c.day)
     people = tracker.people
 
     def who(key: str) -> dict[str, Any]:
@@ -623,69 +656,69 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
     return out
 
 
-def news(vault: Path, today: date, days: int) -> list[dict[str, Any]]:
-    """Job changes of the last ``days`` days through today, by git history: for each contact
-    and field (company, role) changed in that window, the value before the first change and
-    after the last, dated by the last, newest first. A change from one value to another only:
-    adding a company where there was none is not news. Contacts whose note is gone or archived
-    are left out; the name is the note's current one. Outside a git repository: no news."""
+# The News keep what they read from git in .netzmd/news.json: for every note touched by a
+# commit, one record [commit, day, status, old path, new path, [[field, old, new], ...]], oldest
+# first, from the day ``from`` on, up to commit ``head``. A later run reads only the commits
+# made since (when ``head`` is still an ancestor of HEAD), so the agenda stays fast.
+NEWS_CACHE = "news.json"
+_NEWS_VERSION = 1
+Record = list[Any]
+
+
+def news(
+    vault: Path,
+    today: date,
+    days: int,
+    people: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Job changes of the last ``days`` days through today, by git history, newest first:
+    ``{id, name, field, old, new, date, in_days, path}``. For each contact and field (company,
+    role) changed in that window: the value before the first change and after the last, dated
+    by the last (a change there and back is no news). A change from one value to another only:
+    adding a company where there was none is not news.
+
+    ``people``: the contacts that may be on the agenda, by vault-relative path (mappings with
+    ``id`` and ``name``, such as the index's core records); a note not among them is left out.
+    Without it, the notes are read from the vault: those gone or archived are left out. Outside
+    a git repository, or when git fails: no news."""
     repo = find_repo(vault)
-    if repo is None or repo.head is None:
+    if repo is None or repo.head is None or days < 0:
         return []
+    since = today - timedelta(days=days)
     try:
-        commits = network_log(repo, today - timedelta(days=days), today)
-    except NetzmdError:
+        records = _news_records(repo, vault / ".netzmd" / NEWS_CACHE, since)
+    except (NetzmdError, OSError, ValueError):
         return []
-    pairs = [
-        (c, f)
-        for c in commits
-        for f in c.files
-        if f.old_oid and f.new_oid and f.old_oid != f.new_oid
-    ]
-    blobs = read_blobs(repo, (o for _, f in pairs for o in (f.old_oid, f.new_oid)))
-    fronts: dict[str, Parsed | None] = {}
-
-    def front(oid: str, repo_path: str) -> Parsed | None:
-        if oid not in fronts:
-            data = blobs.get(oid, b"")
-            head = _front_matter(data)
-            fronts[oid] = parse_note(repo.to_vault(repo_path), head) if head else None
-        return fronts[oid]
-
     tracker = _Tracker()
     jobs: dict[tuple[str, str], _Job] = {}
-    for c in commits:
-        for f in c.files:
-            old_path, new_path = repo.to_vault(f.old_path), repo.to_vault(f.new_path)
-            key = tracker.step(old_path, new_path, f.status)
-            tracker.seen(key, new_path, None, f.new_oid is None)
-            if not (f.old_oid and f.new_oid and f.old_oid != f.new_oid):
-                continue
-            if _front_matter(blobs.get(f.old_oid, b"")) == _front_matter(blobs.get(f.new_oid, b"")):
-                continue
-            old, new = front(f.old_oid, f.old_path), front(f.new_oid, f.new_path)
-            if old is None or new is None or old.contact is None or new.contact is None:
-                continue
-            tracker.seen(key, new_path, new.contact, False)
-            for change in job_changes(old.contact, new.contact):
-                _fold_jobs(jobs, key, change, c)
+    # by day: commits appended later (a merged branch) may be older than those cached
+    for sha, day_text, status, old_path, new_path, found in sorted(records, key=lambda r: r[1]):
+        day = date.fromisoformat(day_text)
+        if not since <= day <= today:
+            continue
+        key = tracker.step(old_path, new_path, status)
+        tracker.seen(key, new_path, None, status == "D")
+        for field_name, old, new in found:
+            _fold_jobs(jobs, key, Change("field_changed", field_name, old, new), sha, day)
     out: list[dict[str, Any]] = []
     for job in jobs.values():
         person = tracker.people[job.key]
         if job.old == job.new or person.deleted:
             continue
-        try:
-            data = (vault / person.path).read_bytes()
-        except OSError:
-            continue  # not in the vault any more
-        head = _front_matter(data)
-        current = parse_note(person.path, head if head is not None else data).contact
-        if current is not None and current.archived:
-            continue
+        if people is not None:
+            known = people.get(person.path)
+            if known is None:
+                continue
+            ident, name = str(known["id"]), str(known["name"])
+        else:
+            current = _current(vault, person.path)
+            if current is None or current.archived:
+                continue
+            ident, name = current.id, current.name
         out.append(
             {
-                "id": current.id if current else person.id,
-                "name": current.name if current else person.name,
+                "id": ident,
+                "name": name,
                 "field": job.field,
                 "old": job.old,
                 "new": job.new,
@@ -694,6 +727,104 @@ def news(vault: Path, today: date, days: int) -> list[dict[str, Any]]:
                 "path": person.path,
             }
         )
-    out.sort(key=lambda n: n["name"])
+    out.sort(key=lambda n: (n["name"], n["field"]))
     out.sort(key=lambda n: n["date"], reverse=True)  # newest first, then by name
     return out
+
+
+def _current(vault: Path, vault_path: str) -> Contact | None:
+    """The note as it is in the vault now (its front matter); None when it is gone or cannot
+    be read."""
+    try:
+        data = (vault / vault_path).read_bytes()
+    except OSError:
+        return None
+    head = _front_matter(data)
+    return parse_note(vault_path, head if head is not None else data).contact
+
+
+def _news_records(repo: Repo, cache: Path, since: date) -> list[Record]:
+    """The job-change records from day ``since`` through HEAD, from the cache where it can."""
+    import json
+
+    assert repo.head is not None
+    stored: Any = None
+    with contextlib.suppress(OSError, ValueError):
+        stored = json.loads(cache.read_bytes())
+    valid = (
+        isinstance(stored, dict)
+        and stored.get("version") == _NEWS_VERSION
+        and stored.get("prefix") == repo.prefix
+        and isinstance(stored.get("from"), str)
+        and stored["from"] <= since.isoformat()
+        and isinstance(stored.get("records"), list)
+    )
+    base = stored.get("head") if valid else None
+    if isinstance(base, str) and base == repo.head:
+        records: list[Record] = stored["records"]
+    elif isinstance(base, str) and repo.ok("merge-base", "--is-ancestor", base, repo.head):
+        records = stored["records"] + _job_records(repo, since, base)
+    else:
+        records = _job_records(repo, since, None)
+    records = [r for r in records if r[1] >= since.isoformat()]
+    data = json.dumps(
+        {
+            "version": _NEWS_VERSION,
+            "prefix": repo.prefix,
+            "head": repo.head,
+            "from": since.isoformat(),
+            "records": records,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    if not (valid and base == repo.head and len(records) == len(stored["records"])):
+        try:
+            from netzmd.atomic import write_if_changed
+
+            cache.parent.mkdir(exist_ok=True)
+            write_if_changed(cache, data)
+        except OSError:
+            pass  # a read-only vault: no cache, the same news
+    return records
+
+
+def _job_records(repo: Repo, since: date, base: str | None) -> list[Record]:
+    """A record for every note in every commit from day ``since`` (after ``base``) to HEAD,
+    with its job changes: only versions whose front matter changed are read, and only their
+    front matter is parsed."""
+    commits = network_log(repo, since, date.max, base=base)
+    pairs = [f for c in commits for f in c.files if f.old_oid and f.new_oid]
+    blobs = read_blobs(repo, (o for f in pairs for o in (f.old_oid, f.new_oid)))
+    fronts: dict[tuple[str, str], Contact | None] = {}
+
+    def front(oid: str, repo_path: str) -> Contact | None:
+        key = (oid, repo_path)
+        if key not in fronts:
+            head = _front_matter(blobs.get(oid, b""))
+            fronts[key] = parse_note(repo.to_vault(repo_path), head).contact if head else None
+        return fronts[key]
+
+    records: list[Record] = []
+    for c in commits:
+        for f in c.files:
+            found: list[list[str]] = []
+            if f.old_oid and f.new_oid and f.old_oid != f.new_oid:
+                before = _front_matter(blobs.get(f.old_oid, b""))
+                after = _front_matter(blobs.get(f.new_oid, b""))
+                old = front(f.old_oid, f.old_path) if before != after else None
+                new = front(f.new_oid, f.new_path) if old is not None else None
+                if old is not None and new is not None:
+                    found = [[str(j.field), j.old, j.new] for j in job_changes(old, new)]
+            status = f.status if f.new_oid else "D"
+            records.append(
+                [
+                    c.sha,
+                    c.day.isoformat(),
+                    status,
+                    repo.to_vault(f.old_path),
+                    repo.to_vault(f.new_path),
+                    found,
+                ]
+            )
+    return records

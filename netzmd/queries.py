@@ -322,12 +322,18 @@ def agenda(
     stale: bool = False,
 ) -> dict[str, Any]:
     """The agenda (``agenda.build_agenda``) over the index, reading only the follow-ups and
-    dates its window can show. ``stale``: use the last good version of broken notes."""
+    dates its window can show, plus ``news``: job changes in the last ``news_days`` days by git
+    history (none outside a repository). ``stale``: use the last good version of broken
+    notes."""
     from netzmd import agenda as rules
+    from netzmd.history import news
 
     records = index.cores(
         stale=stale,
         tasks_until=(today + timedelta(days=days)).isoformat(),
         event_days=rules.event_days(today, days),
     )
-    return rules.build_agenda(records, config, today, days, circle=circle, tags=tags)
+    data = rules.build_agenda(records, config, today, days, circle=circle, tags=tags)
+    people = {c["path"]: c for c in rules.select(records, circle, tags)}
+    data["news"] = news(index.vault.root, today, config.news_days, people)
+    return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from netzmd.model import Contact
@@ -84,9 +85,14 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _interaction(i: Any) -> str:
-    kind = f"[{i.kind}] " if i.kind else ""
-    return f"{i.date.isoformat()} {kind}{i.text}".rstrip()
+# An interaction's meaning: date, kind and text (not its line, which moves as lines are added).
+_MEANING = attrgetter("date", "kind", "text")
+
+
+def _interaction(meaning: tuple[Any, str | None, str]) -> str:
+    when, kind, text = meaning
+    tag = f"[{kind}] " if kind else ""
+    return f"{when.isoformat()} {tag}{text}".rstrip()
 
 
 def diff_contacts(
@@ -117,11 +123,11 @@ def diff_contacts(
             changes.append(Change("field_removed", key, old=before))
         else:
             changes.append(Change("field_changed", key, old=before, new=after))
-    before_log = Counter(_interaction(i) for i in old.interactions)
-    after_log = Counter(_interaction(i) for i in new.interactions)
-    for text in sorted((after_log - before_log).elements()):
+    before_log = Counter(map(_MEANING, old.interactions))
+    after_log = Counter(map(_MEANING, new.interactions))
+    for text in sorted(map(_interaction, (after_log - before_log).elements())):
         changes.append(Change("interaction_added", text=text))
-    for text in sorted((before_log - after_log).elements()):
+    for text in sorted(map(_interaction, (before_log - after_log).elements())):
         changes.append(Change("interaction_removed", text=text))
     changes.extend(_follow_up_changes(old, new))
     return changes

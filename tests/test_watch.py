@@ -799,7 +799,11 @@ def test_a_broken_note_is_not_committed_until_fixed(repo: Path, start: Start) ->
     assert w.said("not committed: contacts/Jane Doe.md has errors")
     (repo / "contacts" / "Jane Doe.md").write_text(jane("Baz"), encoding="utf-8")
     w.wait(lambda: commits(repo) == 3, "the commit of the fixed note")
-    assert last_commit(repo) == ("Jane Doe: company Foo → Baz", ["M\tcontacts/Jane Doe.md"])
+    # The agenda note now has News of Max's committed job change, and rides along.
+    assert last_commit(repo) == (
+        "Jane Doe: company Foo → Baz",
+        ["M\tAgenda.md", "M\tcontacts/Jane Doe.md"],
+    )
 
 
 @needs_git
