@@ -26,7 +26,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -353,6 +352,8 @@ def note_history(
     with what each changed in meaning; ``patch`` adds each commit's diff of the note."""
     repo = require_repo(vault)
     # the diffs come from a second git log, run (in a thread) while this one is read and parsed
+    from concurrent.futures import ThreadPoolExecutor
+
     pool = ThreadPoolExecutor(1) if patch else None
     try:
         diffs = pool.submit(_patches, repo, vault_path, since) if pool else None

@@ -16,6 +16,7 @@ from netzmd.errors import Ambiguous, NotFound
 from netzmd.index import Index
 from netzmd.model import Problem, Status, fast_status, last_contact_text, status
 from netzmd.names import Candidate, duplicates, find, fold, query_words
+from netzmd.vault import in_work_tree
 
 SortKey = Literal["name", "last-contact", "due"]
 
@@ -326,7 +327,6 @@ def agenda(
     history (none outside a repository). ``stale``: use the last good version of broken
     notes."""
     from netzmd import agenda as rules
-    from netzmd.history import news
 
     records = index.cores(
         stale=stale,
@@ -334,6 +334,10 @@ def agenda(
         event_days=rules.event_days(today, days),
     )
     data = rules.build_agenda(records, config, today, days, circle=circle, tags=tags)
-    people = {c["path"]: c for c in rules.select(records, circle, tags)}
-    data["news"] = news(index.vault.root, today, config.news_days, people)
+    data["news"] = []
+    if in_work_tree(index.vault.root):  # no git process, no history import outside git
+        from netzmd.history import news
+
+        people = {c["path"]: c for c in rules.select(records, circle, tags)}
+        data["news"] = news(index.vault.root, today, config.news_days, people)
     return data

@@ -159,3 +159,10 @@ def _symlink(vault: Vault, root_real: str, path: Path, name: str, result: Scan) 
         )
     elif statmod.S_ISREG(st.st_mode) and name.lower().endswith(".md"):
         result.files[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def in_work_tree(folder: Path) -> bool:
+    """Whether ``folder`` is inside a git work tree, by looking for ``.git`` upwards: a cheap
+    test (no git process) for what only adds history when there is some."""
+    here = folder.resolve()
+    return any((p / ".git").exists() for p in (here, *here.parents))

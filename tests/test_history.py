@@ -907,3 +907,30 @@ def test_parse_log_of_odd_file_names(tmp_path: Path) -> None:
         "new": "Bar",
     }
     assert history.news(repo.vault, date(2026, 1, 3), 30)[0]["path"] == odd
+
+
+def test_agenda_has_news_of_job_changes_in_every_format(network: Repo) -> None:
+    data = json_of(run(network.vault, "agenda", "--today", "2026-11-27", "--format", "json"))
+    assert [(n["name"], n["field"], n["old"], n["new"], n["in_days"]) for n in data["news"]] == [
+        ("Max Mustermann", "company", "Foo", "Quux", -4),
+        ("Max Mustermann", "role", "Dev", "CTO", -5),
+        ("Jane Doe", "company", "Foo GmbH", "Bar AG", -6),
+    ]
+    text = run(network.vault, "agenda", "--today", "2026-11-27").output
+    assert "Jane Doe moved from Foo GmbH to Bar AG" in text
+    assert "Max Mustermann is now CTO (was Dev)" in text
+    note_text = run(network.vault, "agenda", "--today", "2026-11-27", "--format", "md").output
+    assert "## News" in note_text
+    assert "[[Jane Doe]] moved from Foo GmbH to Bar AG (6 days ago) — congratulate" in note_text
+    # --circle narrows News like every other section
+    career = json_of(
+        run(network.vault, "agenda", "--today", "2026-11-27", "--format", "json", "--circle",
+            "career")
+    )  # fmt: skip
+    assert {n["name"] for n in career["news"]} == {"Max Mustermann"}
+
+
+def test_agenda_outside_git_has_no_news(tmp_path: Path) -> None:
+    (tmp_path / "contacts").mkdir()
+    (tmp_path / "contacts" / "Jane Doe.md").write_text(note("company: Foo"), encoding="utf-8")
+    assert json_of(run(tmp_path, "agenda", "--format", "json"))["news"] == []
