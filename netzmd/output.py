@@ -92,6 +92,24 @@ def dumps(data: Any) -> str:
 _COMPACT = json.JSONEncoder(ensure_ascii=False)
 
 
+def _items(items: list[Any], separator: str) -> str:
+    """The encoded items of a list joined by ``separator``. A list of objects that all begin
+    with the same key is encoded in one call and cut where each object begins: inside a JSON
+    string a quote is always escaped, so ``}, {"key": `` can only be such a boundary. Should
+    a nested object begin the same way, the count gives it away and each item is encoded on
+    its own."""
+    one = _COMPACT.encode
+    first = items[0]
+    if isinstance(first, dict) and first:
+        key = next(iter(first))
+        if all(isinstance(i, dict) and next(iter(i), None) == key for i in items):
+            boundary = "}, {" + one(key) + ": "
+            text = one(items)[1:-1]
+            if text.count(boundary) == len(items) - 1:
+                return text.replace(boundary, "}" + separator + "{" + one(key) + ": ")
+    return separator.join(one(i) for i in items)
+
+
 def dumps_lines(data: Any) -> str:
     """JSON with one list item per line: readable, greppable, and written by the fast C encoder
     (indented output goes through Python's slow one)."""
@@ -101,7 +119,7 @@ def dumps_lines(data: Any) -> str:
     def block(value: Any, pad: str) -> str:
         if isinstance(value, list) and value:
             inner = pad + "  "
-            return "[\n" + ",\n".join(inner + one(v) for v in value) + "\n" + pad + "]"
+            return "[\n" + inner + _items(value, ",\n" + inner) + "\n" + pad + "]"
         return one(value)
 
     if isinstance(data, dict):
