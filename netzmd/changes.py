@@ -146,18 +146,15 @@ def unset_value(note: Note, key: str) -> Plan:
 
 def relative_date(text: str, today: date, what: str) -> date:
     """``YYYY-MM-DD``, or a span from today such as ``10d``, ``2w``, ``3m``, ``1y``."""
-    from netzmd.dates import Cadence, parse_iso
+    from netzmd.dates import date_or_span
 
-    text = text.strip()
-    when = parse_iso(text)
-    if when is not None:
-        return when
-    span = Cadence.parse(text)
-    if span is None or not text[:1].isdigit():
+    when = date_or_span(text, today)
+    if when is None:
         raise UsageError(
-            f"{what} '{text}' is neither a date (YYYY-MM-DD) nor a span such as 10d, 2w, 3m, 1y"
+            f"{what} '{text.strip()}' is neither a date (YYYY-MM-DD) nor a span such as 10d, "
+            "2w, 3m, 1y"
         )
-    return span.add_to(today)
+    return when
 
 
 def snooze(note: Note, until: date, today: date) -> Plan:

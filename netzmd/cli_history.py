@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -75,20 +75,15 @@ def _iso(d: date | None) -> str | None:
 def since_date(text: str, today: date) -> date:
     """``YYYY-MM-DD``, or a span back from today: ``7d``, ``2w``, ``3m``, ``1y`` (``7d`` is the
     day seven days before today)."""
-    from netzmd.dates import Cadence, add_months, parse_iso
+    from netzmd.dates import date_or_span
 
-    text = text.strip()
-    when = parse_iso(text)
-    if when is not None:
-        return when
-    span = Cadence.parse(text)
-    if span is None or not text[:1].isdigit():
+    when = date_or_span(text, today, back=True)
+    if when is None:
         raise UsageError(
-            f"--since '{text}' is neither a date (YYYY-MM-DD) nor a span such as 7d, 2w, 3m, 1y"
+            f"--since '{text.strip()}' is neither a date (YYYY-MM-DD) nor a span such as 7d, "
+            "2w, 3m, 1y"
         )
-    if span.unit in ("d", "w"):
-        return today - timedelta(days=span.count * (7 if span.unit == "w" else 1))
-    return add_months(today, -span.count * (12 if span.unit == "y" else 1))
+    return when
 
 
 def _color() -> bool:

@@ -141,6 +141,12 @@ class Cadence:
             return add_months(d, self.count)
         return add_months(d, 12 * self.count)
 
+    def subtract_from(self, d: date) -> date:
+        """The day this span before ``d`` (calendar months and years, the day clamped)."""
+        if self.unit in ("d", "w"):
+            return d - timedelta(days=self.count * (7 if self.unit == "w" else 1))
+        return add_months(d, -self.count * (12 if self.unit == "y" else 1))
+
     def approx_days(self) -> int:
         """Length in days, for ranking how late a contact is relative to its cadence."""
         per = {"d": 1, "w": 7, "m": 30, "y": 365}[self.unit]
@@ -154,3 +160,16 @@ def next_due(last_contact: date | None, cadence: Cadence | None, today: date) ->
     if last_contact is None:
         return today
     return cadence.add_to(last_contact)
+
+
+def date_or_span(text: str, today: date, *, back: bool = False) -> date | None:
+    """``YYYY-MM-DD``, or a span such as ``10d``, ``2w``, ``3m``, ``1y`` counted from today
+    (forward, or ``back``); None when it is neither."""
+    text = text.strip()
+    when = parse_iso(text)
+    if when is not None:
+        return when
+    span = Cadence.parse(text)
+    if span is None or not text[:1].isdigit():
+        return None
+    return span.subtract_from(today) if back else span.add_to(today)

@@ -58,20 +58,14 @@ def list_contacts(
     """Contacts in name order (or by ``sort``), filtered, with their status on ``today``."""
     wanted_tags = [fold(t.lstrip("#")) for t in filters.tags]
     company = fold(filters.company) if filters.company else None
-    circle_wanted = filters.circle
+    filtered = bool(filters.circle or wanted_tags or company)
     today_iso = today.isoformat()
     defaults = config.cadence
     raw, _ = index.list_rows(archived=filters.archived)
     rows: list[Row] = []
     append = rows.append
     for path, ident, name, circle, company_name, role, archived, tags, cad, last, seen, _ in raw:
-        if circle_wanted and circle != circle_wanted:
-            continue
-        if wanted_tags:
-            have = {fold(t) for t in tags.split("\n")} if tags else set()
-            if not all(t in have for t in wanted_tags):
-                continue
-        if company and company not in fold(company_name or ""):
+        if filtered and not _wanted(filters, circle, company_name, tags, wanted_tags, company):
             continue
         state = fast_status(cad, circle, last, seen, today, today_iso, defaults)
         append(
@@ -82,6 +76,25 @@ def list_contacts(
     elif sort == "due":  # soonest (most overdue) first; no cadence last
         rows.sort(key=lambda r: r.status.next_due or date.max)
     return rows
+
+
+def _wanted(
+    filters: Filters,
+    circle: str | None,
+    company_name: str | None,
+    tags: str | None,
+    wanted_tags: list[str],
+    company: str | None,
+) -> bool:
+    """Whether a contact passes ``--circle``, ``--tag`` (all of them) and ``--company`` (a
+    part of the name); ``wanted_tags`` and ``company`` come folded."""
+    if filters.circle and circle != filters.circle:
+        return False
+    if wanted_tags:
+        have = {fold(t) for t in tags.split("\n")} if tags else set()
+        if not all(t in have for t in wanted_tags):
+            return False
+    return not company or company in fold(company_name or "")
 
 
 def _iso(d: date | None) -> str | None:
@@ -108,15 +121,8 @@ def contacts_json(
     keyed: list[tuple[Any, bytes, bytes, bytes]] = []
     parts = [b"["]
     for path, circle, company_name, tags, cadence, last_field, seen, _ in raw:
-        if filtered:
-            if filters.circle and circle != filters.circle:
-                continue
-            if wanted_tags:
-                have = {fold(t) for t in tags.split("\n")} if tags else set()
-                if not all(t in have for t in wanted_tags):
-                    continue
-            if company and company not in fold(company_name or ""):
-                continue
+        if filtered and not _wanted(filters, circle, company_name, tags, wanted_tags, company):
+            continue
         latest = last_contact_text(last_field, seen, today_iso)
         text = cadence if cadence is not None else defaults.get(circle or "")
         middle = middles.get((text, latest))
