@@ -1043,6 +1043,10 @@ class Watcher:
             self.stats.commits += 1
             self._commit_said.clear()
             self._line(result.line() or "committed")
+            # The agenda's News come from git history: a committed job change is news now.
+            written, summary = self._guarded(self._render) or (False, "")
+            if written:
+                self._line(f"agenda after the commit: {summary}")
         else:
             self._retry_commit_later(result.reason or "git did not commit")
 

@@ -744,8 +744,12 @@ def test_commit_names_the_contact_and_what_changed(repo: Path, start: Start) -> 
     (line,) = w.said(":00 committed ")
     assert line.startswith("12:00:00 committed ")
     assert line.endswith(" Jane Doe: company Foo → Bar; log +1")
+    # Right after the commit the agenda note is rendered again: the committed job change is
+    # News now. That edit of the agenda note rides along with the next commit.
+    w.wait(lambda: "## News" in (repo / "Agenda.md").read_text(encoding="utf-8"), "the News")
+    assert "[[Jane Doe]] moved from Foo to Bar" in (repo / "Agenda.md").read_text(encoding="utf-8")
     status = git(repo, "status", "--porcelain").splitlines()
-    assert status == [" M README.md", "?? contacts/photo.txt"]
+    assert status == [" M Agenda.md", " M README.md", "?? contacts/photo.txt"]
     w.settle()
     assert commits(repo) == 2
 
