@@ -23,8 +23,31 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Commands defined in other modules, imported only when one of them runs (or for --help): a
+# command pays for its own imports only.
+LAZY_COMMANDS = {
+    **dict.fromkeys(
+        ("add", "log", "done", "follow-up", "set", "unset", "snooze", "edit"), "netzmd.cli_write"
+    ),
+    "watch": "netzmd.cli_watch",
+    "history": "netzmd.cli_history",
+    "changes": "netzmd.cli_history",
+}
+
+
 class NetzmdGroup(click.Group):
-    """Turns NetzmdError (and a broken pipe, Ctrl-C) into a message and an exit code."""
+    """Loads the commands of other modules on demand, and turns NetzmdError (and a broken
+    pipe, Ctrl-C) into a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            importlib.import_module(LAZY_COMMANDS[cmd_name])  # registers it on ``main``
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -598,10 +621,3 @@ def agenda(
         raise NetzmdError(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"{'wrote' if written else 'unchanged'} {output}", err=True)
 
-
-# Each module registers its commands on ``main``.
-from netzmd import (  # noqa: E402
-    cli_history,  # noqa: F401
-    cli_watch,  # noqa: F401
-    cli_write,  # noqa: F401
-)

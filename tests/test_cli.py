@@ -1049,10 +1049,19 @@ def test_bad_today_message(run: Run, vault: Path) -> None:
 # --- help ---------------------------------------------------------------------------------------
 
 
-def test_every_command_has_help_with_an_example(run: Run) -> None:
+def commands() -> dict[str, click.Command]:
+    """Every command, including those loaded on demand."""
     assert isinstance(main, click.Group)
-    assert {"init", "check", "list", "show", "search"} <= set(main.commands)
-    for args in [[], *([name] for name in main.commands)]:
+    ctx = click.Context(main)
+    found = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
+
+
+def test_every_command_has_help_with_an_example(run: Run) -> None:
+    names = set(commands())
+    assert {"init", "check", "list", "show", "search", "agenda", "watch", "history"} <= names
+    assert {"add", "log", "done", "follow-up", "set", "unset", "snooze", "edit"} <= names
+    for args in [[], *([name] for name in commands())]:
         result = run(None, *args, "--help")
         assert result.exit_code == 0, args
         assert "Example" in result.stdout, args
@@ -1060,7 +1069,7 @@ def test_every_command_has_help_with_an_example(run: Run) -> None:
 
 
 def test_every_option_has_help(run: Run) -> None:
-    for name, command in main.commands.items():
+    for name, command in commands().items():
         for param in command.params:
             if isinstance(param, click.Option) and param.name != "help":
                 assert param.help, f"{name} {param.opts[0]} has no help text"
