@@ -620,4 +620,3 @@ def agenda(
     except OSError as exc:
         raise NetzmdError(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"{'wrote' if written else 'unchanged'} {output}", err=True)
-

@@ -6,6 +6,7 @@ variables are errors; every template error names the template file and line.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,15 @@ def _wikilink(item: dict[str, Any]) -> str:
     """``[[id]]``, or ``[[id|name]]`` when the display name differs from the file name."""
     ident, name = item["id"], item["name"]
     return f"[[{ident}]]" if ident == name else f"[[{ident}|{name}]]"
+
+
+_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
+
+
+def _unlink(text: str) -> str:
+    """Wiki-links as plain names for the terminal: ``[[Jane Doe]]`` → ``Jane Doe``,
+    ``[[Jane Doe|Jane]]`` → ``Jane``."""
+    return _LINK.sub(lambda m: m[2] or m[1], str(text))
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
@@ -63,7 +73,7 @@ def environment(
             codes.append("2")
         return f"\033[{';'.join(codes)}m{text}\033[0m" if codes else str(text)
 
-    env.filters.update(days=_days, wikilink=_wikilink, plural=_plural, style=style)
+    env.filters.update(days=_days, wikilink=_wikilink, plural=_plural, style=style, unlink=_unlink)
     env.globals.update(style=style, color=color)
     return env
 

@@ -169,3 +169,12 @@ def test_sample_network_agenda_is_full_on_any_day() -> None:
     assert any(
         build_agenda(cores, config, start + timedelta(days=d))["greetings"] for d in (0, 180)
     )
+
+
+def test_unlink_filter_for_the_terminal(vault: Path) -> None:
+    (vault / "templates").mkdir()
+    (vault / "templates" / "t.txt.j2").write_text(
+        "{{ 'ask [[Jane Doe]] and [[Max Mustermann|Max]] about [x]' | unlink }}\n",
+        encoding="utf-8",
+    )
+    assert agenda(vault, "--template", "t.txt.j2").output == "ask Jane Doe and Max about [x]\n"
