@@ -60,6 +60,10 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
         return None, Problem(
             path, 1, "error", f"file is {len(data):,} bytes, over the 1 MiB limit for a note"
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None, Problem(
+            path, 1, "error", "UTF-16 text (it starts with a UTF-16 mark); save the note as UTF-8"
+        )
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         return None, Problem(path, line, "error", "binary content (a NUL byte): not a text note")

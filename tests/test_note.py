@@ -576,7 +576,12 @@ def test_binary_content(tmp_path: Path) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
     assert problems(png) == [f"{PATH}:3: error: binary content (a NUL byte): not a text note"]
     utf16 = "---\nname: A\n---\n".encode("utf-16")
-    assert problems(utf16) == [f"{PATH}:1: error: binary content (a NUL byte): not a text note"]
+    expected = "error: UTF-16 text (it starts with a UTF-16 mark); save the note as UTF-8"
+    assert problems(utf16) == [f"{PATH}:1: {expected}"]
+    assert problems("---\nname: A\n---\n".encode("utf-16-be")) == [
+        f"{PATH}:1: error: binary content (a NUL byte): not a text note"  # no mark: no telling
+    ]
+    assert problems(b"\xfe\xff" + "---\n".encode("utf-16-be")) == [f"{PATH}:1: {expected}"]
 
 
 @pytest.mark.parametrize(
@@ -594,7 +599,11 @@ def test_binary_content(tmp_path: Path) -> None:
             b"---\nname: A\n---\n- 2026-01-01 caf\xe9\n",
             "4: error: not valid UTF-8 (byte 0xe9); save the note as UTF-8",
         ),
-        (b"\xff\xfe", "1: error: not valid UTF-8 (byte 0xff); save the note as UTF-8"),
+        (
+            b"\xff\xfeab",
+            "1: error: UTF-16 text (it starts with a UTF-16 mark); save the note as UTF-8",
+        ),
+        (b"ab\xff\xfe", "1: error: not valid UTF-8 (byte 0xff); save the note as UTF-8"),
         (b"abc\xe2\x82", "1: error: not valid UTF-8 (byte 0xe2); save the note as UTF-8"),
     ],
 )

@@ -354,7 +354,9 @@ def start() -> Iterator[Start]:
     def run(root: Path, *, clock: Callable[[], datetime] | None = None, **options: Any) -> Running:
         lines: list[str] = []
         settings: dict[str, Any] = {
-            "debounce": 0.05,
+            # Short enough for quick tests, long enough that a busy machine pausing between
+            # the writes of one save does not split it into two batches.
+            "debounce": 0.15,
             "tick_seconds": 0.02,
             "rescan_seconds": 600.0,
             **options,
@@ -467,7 +469,7 @@ def _two_flushes(path: Path, data: bytes) -> None:
 def test_each_way_to_save_gives_one_render(
     vault: Path, start: Start, save: Callable[[Path, bytes], None]
 ) -> None:
-    w = start(vault, debounce=0.1)
+    w = start(vault, debounce=0.3)  # the real quiet period
     save(vault / "contacts" / "Jane Doe.md", jane("Bar", task="ask about the offer").encode())
     w.wait(lambda: "ask about the offer" in w.agenda(), "the new follow-up in the agenda")
     w.settle()
