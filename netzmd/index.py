@@ -680,10 +680,3 @@ def _connect(target: str) -> sqlite3.Connection:
         db.close()
         raise
     return db
-
-
-def cache_size(vault: Vault) -> int:
-    try:
-        return os.path.getsize(vault.cache / DB_NAME)
-    except OSError:
-        return 0

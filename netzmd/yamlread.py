@@ -5,7 +5,8 @@ PyYAML follows YAML 1.1: ``0170123`` becomes a number, ``NO`` becomes false and 
 date; every other plain scalar is the text as written. The loader also refuses duplicate keys
 (naming both lines) and impossible dates, with the position of the offending value.
 
-It is a python-frontmatter handler (``NoteYAMLHandler``) built on libyaml's C parser.
+It is built on libyaml's C parser. ``netzmd.frontmatter_handler`` offers the same reading to
+scripts that use python-frontmatter.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from datetime import date
 from typing import Any, ClassVar
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -33,7 +33,7 @@ class DuplicateKeyError(ConstructorError):
         super().__init__(
             None,
             None,
-            f"duplicate key '{key}' on lines {{first}} and {{second}}",
+            f"duplicate key '{key}'",
             second,
         )
         self.key = key
@@ -160,13 +160,13 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
         first = exc.first_mark.line + first_line
         assert exc.problem_mark is not None
         second = exc.problem_mark.line + first_line
-        problem = (exc.problem or "").format(first=first, second=second)
+        problem = f"{exc.problem} on lines {first} and {second}"
         raise FrontMatterError(second, problem) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else first_line
         context_line = exc.context_mark.line + first_line if exc.context_mark is not None else line
-        raise FrontMatterError(line, _describe(exc).format(context_line=context_line)) from None
+        raise FrontMatterError(line, _describe(exc, context_line)) from None
     except yaml.reader.ReaderError as exc:
         # libyaml reads the UTF-8 encoding of ``text``: its position is a byte offset.
         if _LIBYAML:
@@ -238,18 +238,11 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+def _describe(exc: yaml.MarkedYAMLError, context_line: int) -> str:
     if isinstance(exc, ConstructorError) and exc.problem and exc.problem.startswith("impossible"):
         return exc.problem
     text = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
     if exc.context and exc.problem and exc.context_mark is not None:
         context = exc.context.removeprefix("while ")
-        text += f" ({context} from line {{context_line}})"
+        text += f" ({context} from line {context_line})"
     return text
-
-
-class NoteYAMLHandler(YAMLHandler):
-    """python-frontmatter handler that reads with ``NoteLoader``."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return load_mapping(fm)[0]

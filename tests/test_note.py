@@ -1116,3 +1116,41 @@ def test_crlf_bom_and_final_newline_give_the_same_contact(
         parsed = parse(data)
         assert parsed.contact == reference.contact, name
         assert parsed.problems == reference.problems, name
+
+
+def test_python_frontmatter_handler_reads_like_netzmd() -> None:
+    import frontmatter
+
+    from netzmd.frontmatter_handler import NoteYAMLHandler
+
+    text = (
+        "---\nphone: 0170123\ncountry: NO\ncall: 12:30\nvouches: true\nmet: 2024-05-01\n---\nbody\n"
+    )
+    post = frontmatter.loads(text, handler=NoteYAMLHandler())
+    assert post.metadata == {
+        "phone": "0170123",
+        "country": "NO",
+        "call": "12:30",
+        "vouches": True,
+        "met": date(2024, 5, 1),
+    }
+    assert post.content == "body"
+    default = frontmatter.loads(text)  # what python-frontmatter alone makes of it
+    assert (default["phone"], default["country"], default["call"]) == (61523, False, 750)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "---\nkey: {a: 1\n---\n",
+            "3: error: invalid YAML: did not find expected ',' or '}' "
+            "(parsing a flow mapping from line 2)",
+        ),
+        ("---\na{b}: 1\na{b}: 2\n---\n", "3: error: duplicate key 'a{b}' on lines 2 and 3"),
+        ("---\n'{0}': 1\n'{0}': 2\n---\n", "3: error: duplicate key '{0}' on lines 2 and 3"),
+    ],
+)
+def test_braces_in_messages_are_kept_as_written(text: str, expected: str) -> None:
+    """Messages with { and } in them (from YAML or from a key) come out intact."""
+    assert problems(text.encode()) == [f"{PATH}:{expected}"]
