@@ -124,14 +124,6 @@ class Contact:
         return out
 
 
-def effective_cadence(
-    written: str | None, circle: str | None, defaults: dict[str, str]
-) -> tuple[str | None, Cadence | None]:
-    """The cadence as written, else the circle's default from ``netzmd.toml``."""
-    text = written if written is not None else defaults.get(circle or "")
-    return text, Cadence.parse(text) if text is not None else None
-
-
 def static_json(c: Contact) -> dict[str, Any]:
     """The contact's JSON without the date-dependent keys (cadence, last_contact, next_due)."""
     return {

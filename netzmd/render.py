@@ -7,7 +7,6 @@ variables are errors; every template error names the template file and line.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +143,3 @@ def _template_line(exc: BaseException, filename: str) -> int:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def is_terminal() -> bool:
-    return sys.stdout.isatty()
