@@ -1,21 +1,107 @@
 """The agenda rules: what to do for the network between today and *until*.
 
-Pure: takes the contacts' core records (see ``model.core_json``), the settings and ``today``,
-returns the agenda as JSON-ready data. Archived contacts are never on it.
+Pure: takes the agenda's sources (the contacts, their open follow-ups and their dates, as the
+index stores them, or built from parsed notes by ``sources_of``), the settings and ``today``,
+and returns an ``Agenda``. ``to_data`` turns it into the documented JSON shape that templates
+read; ``output.agenda_lines`` writes the very same JSON without building it first. Archived
+contacts are never on it.
+
+A vault of 10,000 contacts gives thousands of items, so the records are plain tuples and what
+repeats (a cadence's cut-off day, a cadence with a last-contact day) is worked out once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from netzmd.config import Config, Occasion
 from netzmd.dates import Cadence, PartialDate, in_year
-from netzmd.model import last_contact_text, status
+from netzmd.model import last_contact_text, seen_text
 from netzmd.names import fold
 
+if TYPE_CHECKING:
+    from netzmd.config import Config, Occasion
+    from netzmd.model import Contact
+
 DEFAULT_DAYS = 14
+
+
+class Person(NamedTuple):
+    """A contact as the agenda reads it: the index's columns."""
+
+    path: str
+    id: str
+    name: str
+    sort_key: str  # the folded name
+    circle: str | None
+    tags: str  # newline-separated
+    cadence: str | None  # as written; None: the circle's default applies
+    last_contact: str | None  # the ``last_contact:`` field
+    seen: str | None  # interaction dates, newest first, comma-separated
+    snooze_until: str | None
+
+
+class Task(NamedTuple):
+    """An open follow-up with a due date."""
+
+    path: str
+    due: str
+    text: str
+    line: int
+
+
+class Event(NamedTuple):
+    """A birthday or a labelled date (``iso`` may be ``--MM-DD``)."""
+
+    path: str
+    label: str
+    birthday: bool
+    iso: str
+
+
+@dataclass(slots=True)
+class Sources:
+    """What an agenda is made of. ``tasks`` and ``events`` may hold more than the window shows
+    and notes that are not among ``people`` (archived ones): the rules pick."""
+
+    people: list[Person]
+    tasks: list[Task]
+    events: list[Event]
+
+
+def sources_of(contacts: Iterable[Contact]) -> Sources:
+    """The sources of parsed notes, the same as the index gives for them."""
+    people: list[Person] = []
+    tasks: list[Task] = []
+    events: list[Event] = []
+    for c in contacts:
+        if c.archived:
+            continue
+        people.append(
+            Person(
+                c.path,
+                c.id,
+                c.name,
+                fold(c.name),
+                c.circle,
+                "\n".join(c.tags),
+                c.cadence,
+                c.last_contact_field.isoformat() if c.last_contact_field else None,
+                seen_text(c),
+                c.snooze_until.isoformat() if c.snooze_until else None,
+            )
+        )
+        tasks.extend(
+            Task(c.path, f.due.isoformat(), f.text, f.line)
+            for f in c.follow_ups
+            if not f.done and f.due is not None
+        )
+        if c.birthday is not None:
+            events.append(Event(c.path, "birthday", True, c.birthday.iso()))
+        events.extend(Event(c.path, label, False, d.iso()) for label, d in c.dates.items())
+    return Sources(people, tasks, events)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,40 +117,86 @@ class Window:
         return (when - self.today).days
 
 
+class Due(NamedTuple):
+    """Why a contact is on the keep-in-touch list; shared by everyone with the same cadence
+    and last-contact day."""
+
+    rank: float  # lateness relative to the cadence, negated: the most overdue sort first
+    last_contact: str | None
+    cadence: str
+    due: str
+    in_days: int
+    reason: str
+
+
+class FollowUp(NamedTuple):
+    person: Person
+    task: Task
+    in_days: int
+
+
+class DateItem(NamedTuple):
+    person: Person
+    label: str
+    date: str
+    in_days: int
+    years: int | None
+
+
+class Greeting(NamedTuple):
+    occasion: str
+    date: str
+    in_days: int
+    lead_days: int
+    people: list[Person]
+
+
+@dataclass(slots=True)
+class Agenda:
+    today: date
+    until: date
+    follow_ups: list[FollowUp]
+    keep_in_touch: list[tuple[Person, Due]]
+    dates: list[DateItem]
+    greetings: list[Greeting]
+
+
 def build_agenda(
-    cores: list[dict[str, Any]],
+    sources: Sources,
     config: Config,
     today: date,
     days: int = DEFAULT_DAYS,
     *,
     circle: str | None = None,
     tags: tuple[str, ...] = (),
-) -> dict[str, Any]:
-    """The agenda as documented JSON: follow_ups, keep_in_touch, dates, greetings (the News
-    from git history are added by ``queries.agenda``)."""
+) -> Agenda:
+    """Follow-ups, keep in touch, dates and greetings for ``today`` through ``today + days``
+    (the News from git history are added by ``queries.agenda``)."""
     window = Window.of(today, days)
-    people = select(cores, circle, tags)
-    return {
-        "today": today.isoformat(),
-        "until": window.until.isoformat(),
-        "follow_ups": follow_ups(people, window),
-        "keep_in_touch": keep_in_touch(people, config, window),
-        "dates": dates(people, window),
-        "greetings": greetings(people, config.occasions, window),
-    }
+    people = select(sources.people, circle, tags)
+    by_path = {p.path: p for p in people}
+    return Agenda(
+        today,
+        window.until,
+        follow_ups(by_path, sources.tasks, window),
+        keep_in_touch(people, config.cadence, window),
+        dates(by_path, sources.events, window),
+        greetings(people, config.occasions, window),
+    )
 
 
 def select(
-    cores: list[dict[str, Any]], circle: str | None = None, tags: tuple[str, ...] = ()
-) -> list[dict[str, Any]]:
-    """The contacts an agenda is about: not archived, in ``circle``, with all of ``tags``."""
+    people: list[Person], circle: str | None = None, tags: tuple[str, ...] = ()
+) -> list[Person]:
+    """The contacts in ``circle`` with all of ``tags`` (all of them when neither is given)."""
+    if circle is None and not tags:
+        return people
     wanted = [fold(t.lstrip("#")) for t in tags]
     return [
-        c
-        for c in cores
-        if not c["archived"]
-        and (circle is None or c["circle"] == circle)
-        and all(t in {fold(x) for x in c["tags"]} for t in wanted)
+        p
+        for p in people
+        if (circle is None or p.circle == circle)
+        and all(t in {fold(x) for x in p.tags.split("\n")} for t in wanted)
     ]
 
 
@@ -82,131 +214,114 @@ def event_days(today: date, days: int) -> list[int] | None:
     return sorted(keys)
 
 
-def _who(c: dict[str, Any]) -> dict[str, Any]:
-    return {"id": c["id"], "name": c["name"]}
-
-
-def follow_ups(people: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:
+def follow_ups(by_path: dict[str, Person], tasks: list[Task], window: Window) -> list[FollowUp]:
     """Open tasks due on or before *until*: overdue first, then by date."""
     until = window.until.isoformat()
-    items = []
-    for c in people:
-        for due, text, line in c["follow_ups"]:
-            if due is None or due > until:
-                continue
-            when = date.fromisoformat(due)
-            item = {
-                **_who(c),
-                "due": due,
-                "in_days": window.offset(when),
-                "text": text,
-                "path": c["path"],
-                "line": line,
-            }
-            items.append(((due, c["sort_key"], line), item))
-    items.sort(key=lambda pair: pair[0])
-    return [item for _, item in items]
+    today = window.today
+    ranked = []
+    for task in tasks:
+        person = by_path.get(task.path)
+        if person is None or task.due > until:
+            continue
+        in_days = (date.fromisoformat(task.due) - today).days
+        key = (task.due, person.sort_key, task.line, task.path)
+        ranked.append((key, FollowUp(person, task, in_days)))
+    ranked.sort(key=lambda pair: pair[0])
+    return [item for _, item in ranked]
+
+
+_MISSING: Any = object()
 
 
 def keep_in_touch(
-    people: list[dict[str, Any]], config: Config, window: Window
-) -> list[dict[str, Any]]:
+    people: list[Person], defaults: dict[str, str], window: Window
+) -> list[tuple[Person, Due]]:
     """Contacts whose next due date is on or before *until*, unless snoozed past today.
 
     Ordered by lateness relative to the cadence: 10 days late on 30 days ranks above 20 days
     late on a year."""
-    ranked: list[tuple[float, str, dict[str, Any]]] = []
     today, until = window.today, window.until
     today_iso = today.isoformat()
-    defaults = config.cadence
+    # Per cadence: a day after which no last contact can be due yet (None: not a cadence).
+    cut_offs: dict[str, str | None] = {}
     # Many contacts share a cadence and a last-contact day: work each pair out once.
-    known: dict[tuple[str | None, str | None], tuple[Any, ...] | None] = {}
-    for c in people:
-        snooze = c["snooze_until"]
+    known: dict[tuple[str, str | None], Due | None] = {}
+    ranked: list[tuple[float, str, str, Person, Due]] = []
+    for p in people:
+        snooze = p.snooze_until
         if snooze is not None and today_iso < snooze:
             continue
-        text = c["cadence"] if c["cadence"] is not None else defaults.get(c["circle"] or "")
+        text = p.cadence if p.cadence is not None else defaults.get(p.circle or "")
         if text is None:
             continue
-        latest = last_contact_text(c["last_contact"], c["seen"], today_iso)
-        pair = (text, latest)
-        if pair not in known:
-            known[pair] = _due(text, latest, today, until)
-        found = known[pair]
-        if found is None:
+        cut_off = cut_offs.get(text, _MISSING)
+        if cut_off is _MISSING:
+            cut_off = cut_offs[text] = _cut_off(text, until)
+        if cut_off is None:
             continue
-        rank, due, in_days, reason = found
-        ranked.append(
-            (
-                rank,
-                c["sort_key"],
-                {
-                    **_who(c),
-                    "last_contact": latest,
-                    "cadence": text,
-                    "due": due,
-                    "in_days": in_days,
-                    "reason": reason,
-                    "path": c["path"],
-                },
-            )
-        )
-    ranked.sort(key=lambda r: (r[0], r[1]))
-    return [item for _, _, item in ranked]
+        latest = last_contact_text(p.last_contact, p.seen, today_iso)
+        if latest is not None and latest > cut_off:
+            continue
+        pair = (text, latest)
+        found = known.get(pair, _MISSING)
+        if found is _MISSING:
+            found = known[pair] = _due(text, latest, today, until)
+        if found is not None:
+            ranked.append((found.rank, p.sort_key, p.path, p, found))
+    ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+    return [(r[3], r[4]) for r in ranked]
 
 
-def _due(
-    text: str, latest: str | None, today: date, until: date
-) -> tuple[float, str, int, str] | None:
-    """(rank, due date, days from today, reason) for a contact with this cadence and last
-    contact, when due on or before ``until``; the rank is lateness relative to the cadence."""
-    s = status({"cadence": text, "circle": None, "last_contact": latest, "seen": None}, today, {})
-    if s.next_due is None or s.next_due > until:
+def _cut_off(text: str, until: date) -> str | None:
+    """A day such that a last contact after it cannot be due by ``until``; None when ``text``
+    is not a cadence. Calendar months clamp the day (29, 30 and 31 January + 1 month all fall
+    on 28 February), so for months and years it errs late by three days and ``_due`` decides."""
+    cadence = Cadence.parse(text)
+    if cadence is None:
         return None
-    late = (today - s.next_due).days
-    if s.last_contact is None:
-        cadence = Cadence.parse(text)
-        assert cadence is not None
-        length = cadence.approx_days()
-        reason = "no contact logged yet"
-    else:
-        length = max((s.next_due - s.last_contact).days, 1)
-        reason = _reason(s.last_contact, today, text)
-    return -late / length, s.next_due.isoformat(), (s.next_due - today).days, reason
+    day = cadence.subtract_from(until)
+    if cadence.unit in ("m", "y"):
+        day += timedelta(days=3)
+    return day.isoformat()
 
 
-def _reason(last: date, today: date, cadence: str) -> str:
+def _due(text: str, latest: str | None, today: date, until: date) -> Due | None:
+    """Why a contact with this cadence and last contact is due by ``until``, or None."""
+    cadence = Cadence.parse(text)
+    if cadence is None:
+        return None
+    if latest is None:
+        return Due(0.0, None, text, today.isoformat(), 0, "no contact logged yet")
+    last = date.fromisoformat(latest)
+    due = cadence.add_to(last)
+    if due > until:
+        return None
+    late = (today - due).days
+    length = max((due - last).days, 1)
     ago = (today - last).days
     since = "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-    return f"last contact {since}, cadence {cadence}"
+    reason = f"last contact {since}, cadence {text}"
+    return Due(-late / length, latest, text, due.isoformat(), -late, reason)
 
 
-def dates(people: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:
+def dates(by_path: dict[str, Person], events: list[Event], window: Window) -> list[DateItem]:
     """Birthdays and labelled dates whose yearly occurrence falls in the window."""
-    items = []
-    for c in people:
-        entries: list[tuple[str, str]] = []
-        if c["birthday"]:
-            entries.append(("birthday", c["birthday"]))
-        entries.extend(c["dates"].items())
-        for label, text in entries:
-            when = PartialDate.parse(text)
-            if when is None:
-                continue
-            occurs = when.next_on_or_after(window.today)
-            if occurs > window.until:
-                continue
-            item = {
-                **_who(c),
-                "label": label,
-                "date": occurs.isoformat(),
-                "in_days": window.offset(occurs),
-                "years": when.years_at(occurs),
-                "path": c["path"],
-            }
-            items.append(((item["date"], c["sort_key"], label), item))
-    items.sort(key=lambda pair: pair[0])
-    return [item for _, item in items]
+    ranked = []
+    for n, event in enumerate(events):
+        person = by_path.get(event.path)
+        if person is None:
+            continue
+        when = PartialDate.parse(event.iso)
+        if when is None:
+            continue
+        occurs = when.next_on_or_after(window.today)
+        if occurs > window.until:
+            continue
+        day = occurs.isoformat()
+        item = DateItem(person, event.label, day, window.offset(occurs), when.years_at(occurs))
+        ranked.append(((day, person.sort_key, event.label, event.path, n), item))
+    ranked.sort(key=lambda pair: pair[0])
+    return [item for _, item in ranked]
 
 
 def next_occasion(o: Occasion, today: date) -> date:
@@ -215,9 +330,10 @@ def next_occasion(o: Occasion, today: date) -> date:
 
 
 def greetings(
-    people: list[dict[str, Any]], occasions: tuple[Occasion, ...], window: Window
-) -> list[dict[str, Any]]:
-    """Occasions whose next date is before *until* + lead days, with whom to greet."""
+    people: list[Person], occasions: tuple[Occasion, ...], window: Window
+) -> list[Greeting]:
+    """Occasions whose next date is before *until* + lead days, with whom to greet: those in
+    any of its circles or with any of its tags (neither given: the competence circle)."""
     items = []
     for o in occasions:
         when = next_occasion(o, window.today)
@@ -228,22 +344,72 @@ def greetings(
         if not circles and not tags:
             circles = {"competence"}
         chosen = [
-            (c["sort_key"], _who(c))
-            for c in people
-            if c["circle"] in circles or (tags and tags & {fold(t) for t in c["tags"]})
+            p
+            for p in people
+            if p.circle in circles
+            or (tags and p.tags and not tags.isdisjoint(fold(t) for t in p.tags.split("\n")))
         ]
-        chosen.sort(key=lambda pair: pair[0])
-        whom = [who for _, who in chosen]
-        if not whom:
+        if not chosen:
             continue
-        items.append(
-            {
-                "occasion": o.name,
-                "date": when.isoformat(),
-                "in_days": window.offset(when),
-                "lead_days": o.lead_days,
-                "contacts": whom,
-            }
-        )
-    items.sort(key=lambda i: (i["date"], i["occasion"]))
+        chosen.sort(key=lambda p: (p.sort_key, p.path))
+        items.append(Greeting(o.name, when.isoformat(), window.offset(when), o.lead_days, chosen))
+    items.sort(key=lambda g: (g.date, g.occasion))
     return items
+
+
+# --- the documented JSON shape ------------------------------------------------------------------
+
+
+def to_data(agenda: Agenda) -> dict[str, Any]:
+    """The agenda as documented (README, "agenda --format json"), without ``news``."""
+    return {
+        "today": agenda.today.isoformat(),
+        "until": agenda.until.isoformat(),
+        "follow_ups": [
+            {
+                "id": f.person.id,
+                "name": f.person.name,
+                "due": f.task.due,
+                "in_days": f.in_days,
+                "text": f.task.text,
+                "path": f.task.path,
+                "line": f.task.line,
+            }
+            for f in agenda.follow_ups
+        ],
+        "keep_in_touch": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "last_contact": d.last_contact,
+                "cadence": d.cadence,
+                "due": d.due,
+                "in_days": d.in_days,
+                "reason": d.reason,
+                "path": p.path,
+            }
+            for p, d in agenda.keep_in_touch
+        ],
+        "dates": [
+            {
+                "id": d.person.id,
+                "name": d.person.name,
+                "label": d.label,
+                "date": d.date,
+                "in_days": d.in_days,
+                "years": d.years,
+                "path": d.person.path,
+            }
+            for d in agenda.dates
+        ],
+        "greetings": [
+            {
+                "occasion": g.occasion,
+                "date": g.date,
+                "in_days": g.in_days,
+                "lead_days": g.lead_days,
+                "contacts": [{"id": p.id, "name": p.name} for p in g.people],
+            }
+            for g in agenda.greetings
+        ],
+    }

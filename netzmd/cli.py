@@ -596,16 +596,20 @@ def agenda(
     if fmt == "json" and template:
         raise UsageError("--template applies to text and md output, not json")
     day = real_today(today)
-    data = queries.agenda(session.index, session.config, day, days, circle=circle, tags=tags)
+    report, news = queries.agenda_report(
+        session.index, session.config, day, days, circle=circle, tags=tags
+    )
     if fmt == "json":
-        text = out.dumps_lines(data) + "\n"
+        text = out.agenda_lines(report, news) + "\n"
         if output is None:
             _write_out([text.encode("utf-8")])
             _broken_hint(session)
             return
     else:
+        from netzmd.agenda import to_data
         from netzmd.render import render_agenda
 
+        data = {**to_data(report), "news": news}
         color = fmt == "text" and output is None and _color()
         text = render_agenda(session.vault, data, days, fmt, template, color=color)
     if output is None:

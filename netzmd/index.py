@@ -19,10 +19,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netzmd.model import Contact, Problem, static_json
+from netzmd.model import Contact, Problem, seen_text, static_json
 from netzmd.vault import StatKey, Vault, scan_notes
+
+if TYPE_CHECKING:
+    from netzmd.agenda import Sources
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
 INDEX_VERSION = 7
@@ -220,16 +223,11 @@ class Index:
         archived: bool = False,
         stale: bool = False,
         path: str | None = None,
-        tasks_until: str | None = None,
-        event_days: list[int] | None = None,
-        details: bool = True,
     ) -> list[dict[str, Any]]:
         """The date-rule records of contacts (``model.core_json``'s shape), in name order.
 
         ``stale``: include the last good version of notes that are broken now. ``path``: only
-        that note. ``tasks_until`` and ``event_days`` (month * 100 + day) limit the follow-ups
-        and dates attached to what an agenda window can show, which saves reading the rest;
-        ``details=False`` attaches none (for lists, which need neither)."""
+        that note."""
         where = ["id IS NOT NULL"]
         args: list[Any] = []
         if not stale:
@@ -246,8 +244,7 @@ class Index:
         tasks: dict[str, list[list[Any]]] = {}
         birthdays: dict[str, str] = {}
         dates: dict[str, dict[str, str]] = {}
-        if details:
-            self._details(path, tasks_until, event_days, tasks, birthdays, dates)
+        self._details(path, tasks, birthdays, dates)
         out = []
         no_dates: dict[str, str] = {}
         rows = self.db.execute(sql, args).fetchall()  # storage order, sorted here: quicker
@@ -276,34 +273,62 @@ class Index:
             )
         return out
 
+    def agenda_sources(
+        self,
+        today_iso: str | None = None,
+        *,
+        stale: bool = False,
+        tasks_until: str | None = None,
+        event_days: list[int] | None = None,
+    ) -> Sources:
+        """What an agenda is made of (``agenda.Sources``), in storage order: the contacts that
+        are not archived, and the follow-ups due by ``tasks_until`` and the dates on
+        ``event_days`` (month * 100 + day), both limited to what the window can show. ``stale``:
+        the last good version of notes that are broken now.
+
+        With ``today_iso``, of the interaction dates only the newest is read when it is not
+        after that day, which is all ``model.last_contact_text`` looks at then."""
+        from netzmd.agenda import Event, Person, Sources, Task
+
+        where = "id IS NOT NULL AND archived=0" + ("" if stale else " AND ok=1")
+        seen = "seen"
+        if today_iso is not None:
+            seen = "CASE WHEN substr(seen, 1, 10) <= :today THEN substr(seen, 1, 10) ELSE seen END"
+        rows = self.db.execute(
+            "SELECT path, id, name, sort_key, circle, tags, cadence, last_contact,"
+            f" {seen}, snooze_until FROM notes WHERE {where}",
+            {"today": today_iso},
+        )
+        people = list(map(Person._make, rows))
+        task_sql = "SELECT path, due, text, line FROM tasks WHERE due IS NOT NULL"
+        task_args: list[Any] = []
+        if tasks_until is not None:
+            task_sql += " AND due <= ?"
+            task_args.append(tasks_until)
+        tasks = list(map(Task._make, self.db.execute(task_sql + " ORDER BY rowid", task_args)))
+        event_sql = "SELECT path, label, birthday, iso FROM events"
+        if event_days is not None:
+            event_sql += f" WHERE md IN ({','.join(str(int(d)) for d in event_days)})"
+        events = [
+            Event(path, label, bool(birthday), iso)
+            for path, label, birthday, iso in self.db.execute(event_sql + " ORDER BY rowid")
+        ]
+        return Sources(people, tasks, events)
+
     def _details(
         self,
         path: str | None,
-        tasks_until: str | None,
-        event_days: list[int] | None,
         tasks: dict[str, list[list[Any]]],
         birthdays: dict[str, str],
         dates: dict[str, dict[str, str]],
     ) -> None:
-        task_sql = "SELECT path, due, text, line FROM tasks"
-        task_args: list[Any] = []
-        if tasks_until is not None:
-            task_sql += " WHERE due <= ?"
-            task_args.append(tasks_until)
-        if path is not None:
-            task_sql += (" AND" if task_args else " WHERE") + " path=?"
-            task_args.append(path)
-        for task_path, due, text, line in self.db.execute(task_sql + " ORDER BY rowid", task_args):
+        where, args = ("WHERE path=?", (path,)) if path is not None else ("", ())
+        for task_path, due, text, line in self.db.execute(
+            f"SELECT path, due, text, line FROM tasks {where} ORDER BY rowid", args
+        ):
             tasks.setdefault(task_path, []).append([due, text, line])
-        event_sql = "SELECT path, label, birthday, iso FROM events"
-        event_args: list[Any] = []
-        if event_days is not None:
-            event_sql += f" WHERE md IN ({','.join(str(int(d)) for d in event_days)})"
-        if path is not None:
-            event_sql += (" AND" if event_days is not None else " WHERE") + " path=?"
-            event_args.append(path)
         for event_path, label, is_birthday, iso in self.db.execute(
-            event_sql + " ORDER BY rowid", event_args
+            f"SELECT path, label, birthday, iso FROM events {where} ORDER BY rowid", args
         ):
             if is_birthday:
                 birthdays[event_path] = iso
@@ -505,7 +530,6 @@ def _row(path: str, key: StatKey, seen_ns: int, digest: bytes, data: bytes) -> R
 
 
 def _columns(c: Contact) -> tuple[Any, ...]:
-    seen = ",".join(dict.fromkeys(i.date.isoformat() for i in c.interactions))
     return (
         c.id,
         c.name,
@@ -519,7 +543,7 @@ def _columns(c: Contact) -> tuple[Any, ...]:
         c.cadence,
         c.last_contact_field.isoformat() if c.last_contact_field else None,
         c.snooze_until.isoformat() if c.snooze_until else None,
-        seen,
+        seen_text(c),
     )
 
 

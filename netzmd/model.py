@@ -152,6 +152,12 @@ def static_json(c: Contact) -> dict[str, Any]:
     }
 
 
+def seen_text(c: Contact) -> str:
+    """The interaction dates as the index keeps them: newest first, once
+    each, comma-separated."""
+    return ",".join(dict.fromkeys(i.date.isoformat() for i in c.interactions))
+
+
 # The keys of a contact's JSON, in order; the three date-dependent ones follow "name".
 DYNAMIC_KEYS = ("cadence", "last_contact", "next_due")
 
@@ -170,7 +176,7 @@ def core_json(c: Contact) -> dict[str, Any]:
         "archived": c.archived,
         "cadence": c.cadence,
         "last_contact": c.last_contact_field.isoformat() if c.last_contact_field else None,
-        "seen": ",".join(dict.fromkeys(i.date.isoformat() for i in c.interactions)),
+        "seen": seen_text(c),
         "snooze_until": c.snooze_until.isoformat() if c.snooze_until else None,
         "birthday": c.birthday.iso() if c.birthday else None,
         "dates": {label: d.iso() for label, d in c.dates.items()},

@@ -9,7 +9,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from netzmd.config import Config
 from netzmd.errors import Ambiguous, NotFound
@@ -17,6 +17,9 @@ from netzmd.index import Index
 from netzmd.model import Problem, Status, fast_status, last_contact_text, status
 from netzmd.names import Candidate, duplicates, find, fold, query_words
 from netzmd.vault import in_work_tree
+
+if TYPE_CHECKING:
+    from netzmd.agenda import Agenda
 
 SortKey = Literal["name", "last-contact", "due"]
 
@@ -318,6 +321,40 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
     return CheckReport(len(paths) if paths is not None else notes, problems)
 
 
+def agenda_report(
+    index: Index,
+    config: Config,
+    today: date,
+    days: int,
+    *,
+    circle: str | None = None,
+    tags: tuple[str, ...] = (),
+    stale: bool = False,
+) -> tuple[Agenda, list[dict[str, Any]]]:
+    """The agenda (``agenda.build_agenda``) over the index, reading only the follow-ups and
+    dates its window can show, and the ``news``: job changes in the last ``news_days`` days by
+    git history (none outside a repository). ``stale``: use the last good version of broken
+    notes."""
+    from netzmd import agenda as rules
+
+    sources = index.agenda_sources(
+        today.isoformat(),
+        stale=stale,
+        tasks_until=(today + timedelta(days=days)).isoformat(),
+        event_days=rules.event_days(today, days),
+    )
+    report = rules.build_agenda(sources, config, today, days, circle=circle, tags=tags)
+    found: list[dict[str, Any]] = []
+    if in_work_tree(index.vault.root):  # no git process, no history import outside git
+        from netzmd.history import news
+
+        people = {
+            p.path: {"id": p.id, "name": p.name} for p in rules.select(sources.people, circle, tags)
+        }
+        found = news(index.vault.root, today, config.news_days, people)
+    return report, found
+
+
 def agenda(
     index: Index,
     config: Config,
@@ -328,22 +365,10 @@ def agenda(
     tags: tuple[str, ...] = (),
     stale: bool = False,
 ) -> dict[str, Any]:
-    """The agenda (``agenda.build_agenda``) over the index, reading only the follow-ups and
-    dates its window can show, plus ``news``: job changes in the last ``news_days`` days by git
-    history (none outside a repository). ``stale``: use the last good version of broken
-    notes."""
-    from netzmd import agenda as rules
+    """The agenda as documented JSON, ``news`` included: what templates get."""
+    from netzmd.agenda import to_data
 
-    records = index.cores(
-        stale=stale,
-        tasks_until=(today + timedelta(days=days)).isoformat(),
-        event_days=rules.event_days(today, days),
-    )
-    data = rules.build_agenda(records, config, today, days, circle=circle, tags=tags)
-    data["news"] = []
-    if in_work_tree(index.vault.root):  # no git process, no history import outside git
-        from netzmd.history import news
-
-        people = {c["path"]: c for c in rules.select(records, circle, tags)}
-        data["news"] = news(index.vault.root, today, config.news_days, people)
+    report, found = agenda_report(index, config, today, days, circle=circle, tags=tags, stale=stale)
+    data = to_data(report)
+    data["news"] = found
     return data

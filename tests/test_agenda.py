@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from conftest import MakeVault
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from netzmd.agenda import build_agenda
-from netzmd.config import Config, Occasion, parse_config
-from netzmd.model import core_json
+from netzmd.agenda import _cut_off, build_agenda, sources_of, to_data
+from netzmd.config import Config, Occasion, load_config, parse_config
+from netzmd.dates import Cadence, add_months
+from netzmd.index import Index
+from netzmd.model import Contact, core_json, status
 from netzmd.note import parse_note
+from netzmd.output import agenda_lines, dumps_lines
+from netzmd.vault import Vault
 
 
-def core(text: str, name: str = "Jane Doe") -> dict[str, Any]:
+def core(text: str, name: str = "Jane Doe") -> Contact:
     parsed = parse_note(f"contacts/{name}.md", text.encode())
     assert parsed.contact is not None, parsed.problems
-    return core_json(parsed.contact)
+    return parsed.contact
 
 
-def agenda(cores: list[dict[str, Any]], today: str, days: int = 14, **kw: Any) -> dict[str, Any]:
+def agenda(contacts: list[Contact], today: str, days: int = 14, **kw: Any) -> dict[str, Any]:
+    """The agenda's documented JSON; on the way, checks that the fast JSON writer
+    (``output.agenda_lines``) gives exactly what the general one makes of it."""
     config = kw.pop("config", Config(occasions=()))
-    return build_agenda(cores, config, date.fromisoformat(today), days, **kw)
+    report = build_agenda(sources_of(contacts), config, date.fromisoformat(today), days, **kw)
+    data = to_data(report)
+    news = [{"id": "x", "name": 'Zoë "Z"', "field": "company", "old": "A", "new": "B"}]
+    assert agenda_lines(report, news) == dumps_lines({**data, "news": news})
+    return data
 
 
 def names(items: list[dict[str, Any]]) -> list[str]:
@@ -243,3 +256,126 @@ def test_circle_and_tag_filters_apply_to_every_section() -> None:
     assert names(agenda([a, b], "2026-11-27", circle="career")["dates"]) == ["Bert"]
     assert names(agenda([a, b], "2026-11-27", tags=("python",))["dates"]) == ["Anna"]
     assert agenda([a, b], "2026-11-27", tags=("python", "go"))["dates"] == []
+
+
+# --- properties: the quick paths agree with the plain rules -----------------------------------
+
+_CADENCES = ("3d", "2w", "30d", "1m", "3m", "6m", "1y", "2y", "quarterly", "every week")
+_DAY = st.dates(min_value=date(2023, 1, 1), max_value=date(2027, 12, 31)) | st.builds(
+    # the ends of months, where calendar months clamp the day
+    lambda year, month, back: add_months(date(year, month, 1), 1) - timedelta(days=back),
+    st.integers(2023, 2027),
+    st.integers(1, 12),
+    st.integers(1, 4),
+)
+
+
+@st.composite
+def _note(draw: st.DrawFn) -> str:
+    front = [f"circle: {draw(st.sampled_from(['competence', 'career', 'publication']))}"]
+    if draw(st.booleans()):
+        front.append(f"cadence: {draw(st.sampled_from(_CADENCES))}")
+    if draw(st.booleans()):
+        front.append(f"last_contact: {draw(_DAY)}")
+    if draw(st.integers(0, 4)) == 0:
+        front.append(f"snooze_until: {draw(_DAY)}")
+    if draw(st.booleans()):
+        front.append(f"birthday: {draw(st.sampled_from(['--', '1980-']))}{draw(_DAY):%m-%d}")
+    body = [f"- {d} [call] talked" for d in draw(st.lists(_DAY, max_size=4))]
+    body += [f"- [ ] ask 📅 {d}" for d in draw(st.lists(_DAY, max_size=2))]
+    return "---\n" + "\n".join(front) + "\n---\n" + "\n".join(body) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_note(), min_size=1, max_size=8),
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31)),
+    st.integers(0, 120),
+)
+def test_keep_in_touch_is_exactly_who_the_plain_rule_finds(
+    texts: list[str], today: date, days: int
+) -> None:
+    """Whatever skips work (the per-cadence cut-off day, the shared reasons) never changes who
+    is due: each contact is checked against ``model.status``, the rule spelled out plainly."""
+    contacts = [core(text, f"P{i}") for i, text in enumerate(texts)]
+    config = parse_config('[cadence]\ncompetence = "3m"\npublication = "1y"\n')
+    data = agenda(contacts, today.isoformat(), days, config=config)
+    until = today + timedelta(days=days)
+    expected = {}
+    for c in contacts:
+        s = status(core_json(c), today, config.cadence)
+        if s.next_due is None or s.next_due > until:
+            continue
+        if c.snooze_until is not None and today < c.snooze_until:
+            continue
+        expected[c.name] = (s.next_due.isoformat(), (s.next_due - today).days)
+    got = {i["name"]: (i["due"], i["in_days"]) for i in data["keep_in_touch"]}
+    assert got == expected
+
+
+def test_cut_off_day_never_drops_a_contact_that_is_due() -> None:
+    """No last contact after the cut-off day can be due by *until* (checked for every *until*
+    over four years, leap days included); ``add_to`` only grows, so one day after suffices."""
+    assert _cut_off("every week", date(2026, 1, 1)) is None  # not a cadence: never due
+    for text in _CADENCES[:-1]:
+        cadence = Cadence.parse(text)
+        assert cadence is not None
+        for offset in range(4 * 366):
+            until = date(2023, 1, 1) + timedelta(days=offset)
+            cut_off = _cut_off(text, until)
+            assert cut_off is not None
+            after = date.fromisoformat(cut_off) + timedelta(days=1)
+            assert cadence.add_to(after) > until, (text, until)
+
+
+def test_index_sources_give_the_agenda_of_the_notes(make_vault: MakeVault) -> None:
+    """The index reads only the newest interaction date when it is not in the future; the
+    agenda over it is the agenda over the parsed notes, on days before, between and after
+    planned (future) interactions."""
+    notes = {
+        "contacts/Ann.md": "---\ncircle: competence\n---\n- 2026-12-20 [lunch] planned\n"
+        "- 2026-08-01 [call] x\n- 2026-05-01 [call] y\n",
+        "contacts/Bo.md": "---\ncadence: 30d\nlast_contact: 2026-11-01\n---\n"
+        "- 2027-01-05 [call] z\n- [ ] write 📅 2026-12-01\n",
+        "contacts/Cy.md": "---\ncadence: 1m\narchived: true\nbirthday: --12-01\n---\n",
+        "contacts/Di.md": "---\ncircle: career\ntags: [python]\nbirthday: 1990-12-02\n"
+        "dates:\n  joined: 2019-11-30\n---\n",
+    }
+    root = make_vault(notes, '[cadence]\ncompetence = "3m"\n')
+    config = load_config(root)
+    contacts = []
+    for path, text in sorted(notes.items()):
+        parsed = parse_note(path, text.encode())
+        assert parsed.contact is not None
+        contacts.append(parsed.contact)
+    with Index(Vault(root)) as index:
+        index.refresh()
+        for day in ("2026-11-27", "2026-12-25", "2027-02-01"):
+            today = date.fromisoformat(day)
+            fast = index.agenda_sources(day, tasks_until="2099-01-01")
+            full = index.agenda_sources()
+            expected = to_data(build_agenda(sources_of(contacts), config, today, 20))
+            assert to_data(build_agenda(fast, config, today, 20)) == expected, day
+            assert to_data(build_agenda(full, config, today, 20)) == expected, day
+        assert sorted(index.agenda_sources().people) == sorted(sources_of(contacts).people)
+
+
+def test_json_writer_escapes_like_the_general_one() -> None:
+    """Quotes, backslashes, non-ASCII and look-alikes of the item boundary in names, tasks and
+    labels come out of ``agenda_lines`` as ``json`` writes them (checked inside ``agenda``)."""
+    odd = 'Zoë "Z" \\ }, {"id": 1'
+    c = core(
+        "---\ncircle: competence\ncadence: 30d\nbirthday: --11-28\n"
+        'dates:\n  "first \\"day\\"": 2020-11-29\n---\n'
+        '- [ ] send "the" \\ slides }, {"id": 📅 2026-11-20\n',
+        odd,
+    )
+    config = parse_config('[[occasions]]\nname = "Advent \\"1\\""\ndate = "11-29"\n')
+    data = agenda([c], "2026-11-27", config=config)
+    assert [len(data[k]) for k in ("follow_ups", "keep_in_touch", "dates", "greetings")] == [
+        1,
+        1,
+        2,
+        1,
+    ]
+    assert data["keep_in_touch"][0]["path"] == f"contacts/{odd}.md"

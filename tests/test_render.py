@@ -150,7 +150,7 @@ def test_sample_network_agenda_is_full_on_any_day() -> None:
     """The README's first command shows every section on any day of the coming year."""
     from datetime import date, timedelta
 
-    from netzmd.agenda import build_agenda
+    from netzmd.agenda import build_agenda, to_data
     from netzmd.config import load_config
     from netzmd.index import Index
     from netzmd.vault import Vault
@@ -158,17 +158,15 @@ def test_sample_network_agenda_is_full_on_any_day() -> None:
     sample = Vault(Path(__file__).parent.parent)
     with Index(sample) as index:
         index.refresh()
-        cores = index.cores()
+        sources = index.agenda_sources()
     config = load_config(sample.root)
     start = date.fromisoformat(TODAY)
     for offset in range(366):
         today = start + timedelta(days=offset)
-        data = build_agenda(cores, config, today)
+        data = to_data(build_agenda(sources, config, today))
         for section in ("follow_ups", "keep_in_touch", "dates"):
             assert data[section], (today, section)
-    assert any(
-        build_agenda(cores, config, start + timedelta(days=d))["greetings"] for d in (0, 180)
-    )
+    assert any(build_agenda(sources, config, start + timedelta(days=d)).greetings for d in (0, 180))
 
 
 def test_unlink_filter_for_the_terminal(vault: Path) -> None:
