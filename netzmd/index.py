@@ -4,7 +4,8 @@ Each row is keyed on the file's path and stat (size, mtime_ns, ctime_ns, inode).
 is unchanged is not read again, except when its mtime is so close to the moment it was indexed
 that a second edit within the same timestamp tick could hide behind it ("racy"): then its content
 hash decides. Every command calls ``refresh()`` first, which parses only added and changed files
-and drops removed ones. Deleting ``.netzmd/`` loses nothing. When the cache cannot be written (a
+and drops removed ones. After a refresh in which no note was racy the scan itself is kept (the
+``listing`` table): while the next scan gives the same bytes, no row needs comparing. Deleting ``.netzmd/`` loses nothing. When the cache cannot be written (a
 read-only vault) the index lives in memory for the one run.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import json
+import marshal
 import os
 import sqlite3
 import time
@@ -28,9 +30,10 @@ if TYPE_CHECKING:
     from netzmd.agenda import Sources
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
+BUSY_MS = 10_000  # how long to wait for another process writing the cache
 
 _SCHEMA = """
 CREATE TABLE notes (
@@ -63,6 +66,9 @@ CREATE INDEX events_path ON events(path);
 CREATE TABLE tasks (path TEXT NOT NULL, due TEXT, text TEXT NOT NULL, line INTEGER NOT NULL);
 CREATE INDEX tasks_due ON tasks(due);
 CREATE INDEX tasks_path ON tasks(path);
+-- the last full scan (path: stat key, marshalled) after which every note was indexed and none
+-- was racy: while a scan gives the same bytes, nothing changed and no row needs a look
+CREATE TABLE listing (data BLOB NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(
     name, fields, body, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -148,6 +154,13 @@ class Index:
         scan = scan_notes(self.vault)
         self.scan_problems = scan.problems
         disk = scan.files
+        listing = None  # this scan, when it may become the stored one
+        if only is None and self.persistent:
+            listing = marshal.dumps(disk)
+            if self.db.execute("SELECT 1 FROM listing WHERE data=?", (listing,)).fetchone():
+                return RefreshStats(unchanged=len(disk))
+            if any(key[1] + RACY_NS > started for key in disk.values()):
+                listing = None
         known: dict[str, str] = dict(self.db.execute("SELECT path, stat FROM notes"))
         stats = RefreshStats(cached=self.persistent)
         suspects: list[str] = []  # stat changed or racy: the content hash decides
@@ -163,6 +176,8 @@ class Index:
                 stats.unchanged += 1
         stats.removed = [p for p in known if p not in disk and (only is None or p in only)]
         if not stats.added and not suspects and not stats.removed:
+            if listing is not None:
+                self._keep_listing(listing)
             return stats
         hashes: dict[str, bytes] = (
             dict(self.db.execute("SELECT path, hash FROM notes")) if suspects else {}
@@ -172,6 +187,7 @@ class Index:
         gc.disable()
         try:
             with self._write() as db:
+                db.execute("DELETE FROM listing")
                 _delete(db, stats.removed)
                 for outcomes in _parse_all(str(self.vault.root), work, started, progress):
                     rows: list[Row] = []
@@ -191,10 +207,25 @@ class Index:
                     stats.removed.extend(vanished)
                     _delete(db, vanished)
                     _store(db, rows, touched, known)
+                if listing is not None:
+                    db.execute("INSERT INTO listing VALUES (?)", (listing,))
         finally:
             if gc_was_enabled:
                 gc.enable()
         return stats
+
+    def _keep_listing(self, listing: bytes) -> None:
+        """Store a scan that matched the rows, unless another process is writing: this only
+        saves time later, so it never waits for a lock."""
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            with self._write() as db:
+                db.execute("DELETE FROM listing")
+                db.execute("INSERT INTO listing VALUES (?)", (listing,))
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -275,7 +306,6 @@ class Index:
 
     def agenda_sources(
         self,
-        today_iso: str | None = None,
         *,
         stale: bool = False,
         tasks_until: str | None = None,
@@ -284,20 +314,13 @@ class Index:
         """What an agenda is made of (``agenda.Sources``), in storage order: the contacts that
         are not archived, and the follow-ups due by ``tasks_until`` and the dates on
         ``event_days`` (month * 100 + day), both limited to what the window can show. ``stale``:
-        the last good version of notes that are broken now.
-
-        With ``today_iso``, of the interaction dates only the newest is read when it is not
-        after that day, which is all ``model.last_contact_text`` looks at then."""
+        the last good version of notes that are broken now."""
         from netzmd.agenda import Event, Person, Sources, Task
 
         where = "id IS NOT NULL AND archived=0" + ("" if stale else " AND ok=1")
-        seen = "seen"
-        if today_iso is not None:
-            seen = "CASE WHEN substr(seen, 1, 10) <= :today THEN substr(seen, 1, 10) ELSE seen END"
         rows = self.db.execute(
-            "SELECT path, id, name, sort_key, circle, tags, cadence, last_contact,"
-            f" {seen}, snooze_until FROM notes WHERE {where}",
-            {"today": today_iso},
+            "SELECT path, id, name, sort_key, circle, tags, cadence, last_contact, seen,"
+            f" snooze_until FROM notes WHERE {where}"
         )
         people = list(map(Person._make, rows))
         task_sql = "SELECT path, due, text, line FROM tasks WHERE due IS NOT NULL"
@@ -678,7 +701,7 @@ def _open(file: Path) -> tuple[sqlite3.Connection, bool]:
 
 
 def _connect(target: str) -> sqlite3.Connection:
-    db = sqlite3.connect(target, isolation_level=None, timeout=10)
+    db = sqlite3.connect(target, isolation_level=None, timeout=BUSY_MS / 1000)
     try:
         if target != ":memory:":
             db.execute("PRAGMA journal_mode=WAL")

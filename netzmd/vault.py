@@ -114,19 +114,23 @@ def scan_notes(vault: Vault) -> Scan:
             if name[0] == "." or name[-1] == "~":
                 continue
             try:
+                # the common case first, with one system call: a note that is a plain file
+                if name.endswith(".md") or name.lower().endswith(".md"):
+                    st = entry.stat(follow_symlinks=False)
+                    if is_regular(st.st_mode):
+                        files[prefix + name] = (
+                            st.st_size,
+                            st.st_mtime_ns,
+                            st.st_ctime_ns,
+                            st.st_ino,
+                        )
+                        continue
                 if entry.is_symlink():
                     _symlink(vault, root_real, Path(entry.path), name, result)
-                    continue
-                if entry.is_dir(follow_symlinks=False):
+                elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, prefix + name + "/"))
-                    continue
-                if not name.lower().endswith(".md"):
-                    continue
-                st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if is_regular(st.st_mode):
-                files[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     return result
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -142,6 +143,59 @@ def test_changed_note(vault: Path) -> None:
     assert stats.changed == ["contacts/Max Mustermann.md"]
     assert stats.added == stats.removed == []
     assert name_of(vault, "contacts/Max Mustermann.md") == "Maximilian Mustermann"
+
+
+def _listing_kept(root: Path) -> bool:
+    with sqlite3.connect(root / ".netzmd" / DB_NAME) as db:
+        return bool(db.execute("SELECT count(*) FROM listing").fetchone()[0])
+
+
+def test_listing_is_kept_only_while_every_note_is_trusted(vault: Path) -> None:
+    """The index keeps the last scan when no note is racy; an unchanged scan then stands for
+    every row. A note written just now, or a refresh of some notes only, drops it."""
+    refresh(vault)
+    assert _listing_kept(vault)
+    assert empty(refresh(vault))
+    write_notes(vault, {"contacts/New Person.md": note("circle: career")})
+    assert refresh(vault).added == ["contacts/New Person.md"]
+    assert not _listing_kept(vault)  # New Person is racy: its stat is not trusted yet
+    age_all(vault)
+    assert empty(refresh(vault))
+    assert _listing_kept(vault)
+    path = vault / "contacts" / "Max Mustermann.md"
+    path.write_text(note("name: Maximilian Mustermann"), "utf-8")
+    age(path, 1800)
+    with Index(Vault(vault)) as index:
+        assert index.refresh(only={"contacts/Max Mustermann.md"}).changed == [
+            "contacts/Max Mustermann.md"
+        ]
+    assert not _listing_kept(vault)
+    assert empty(refresh(vault))
+    assert _listing_kept(vault)
+    (vault / "contacts" / "Zoë Müller.md").unlink()
+    assert refresh(vault).removed == ["contacts/Zoë Müller.md"]
+    assert name_of(vault, "contacts/Max Mustermann.md") == "Maximilian Mustermann"
+
+
+def test_listing_never_waits_for_another_writer(vault: Path) -> None:
+    """Keeping the listing is a saving, not a duty: with another process writing the cache
+    the refresh goes on without it at once."""
+    refresh(vault)
+    with sqlite3.connect(vault / ".netzmd" / DB_NAME) as db:
+        db.execute("DELETE FROM listing")
+    blocker = sqlite3.connect(vault / ".netzmd" / DB_NAME, isolation_level=None)
+    with Index(Vault(vault)) as index:
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            assert empty(index.refresh())
+            assert time.monotonic() - started < 5  # the busy timeout is 10 s
+        finally:
+            blocker.rollback()
+            blocker.close()
+    assert not _listing_kept(vault)
+    refresh(vault)
+    assert _listing_kept(vault)
 
 
 def _same_size_edit(path: Path, old: str, new: str) -> None:
@@ -582,13 +636,16 @@ _op = st.one_of(
     st.tuples(st.just("rename"), st.sampled_from(_NAMES), st.sampled_from(_NAMES)),
     st.tuples(st.just("touch"), st.sampled_from(_NAMES), st.just("")),
     st.tuples(st.just("same-size"), st.sampled_from(_NAMES), st.just("")),
+    st.tuples(st.just("age-all"), st.just(""), st.just("")),  # lets the index keep its listing
 )
 
 
 def _apply(root: Path, op: tuple[str, str, str]) -> None:
     kind, who, arg = op
     path = root / "contacts" / f"{who}.md"
-    if kind == "write":
+    if kind == "age-all":
+        age_all(root, 120)
+    elif kind == "write":
         company = "[oops" if arg == "[bad" else arg
         path.write_text(note(f"company: {company}", f"note about {arg}"), "utf-8")
     elif not path.exists():
