@@ -86,9 +86,12 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2026-11-27", param, ctx)
+        if not 1000 <= day.year <= 8999:  # cadences and windows reach a century either way
+            self.fail(f"'{value}' is out of range: use a year from 1000 to 8999", param, ctx)
+        return day
 
 
 DATE = DateParam()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netzmd.dates import Cadence, PartialDate
+from netzmd.dates import PartialDate, cadence_problem
 from netzmd.errors import ConfigError
 from netzmd.model import CIRCLES, Problem
 
@@ -128,12 +128,13 @@ class _Reader:
                 raise self.fail(
                     circle, f"[cadence] has unknown circle '{circle}': use {', '.join(CIRCLES)}"
                 )
-            if not isinstance(text, str) or Cadence.parse(text) is None:
-                raise self.fail(
-                    circle,
-                    f'[cadence] {circle} = {text!r} is not a cadence: write e.g. "30d", '
-                    '"6w", "3m", "1y" or "monthly"',
-                )
+            problem = (
+                cadence_problem(text)
+                if isinstance(text, str)
+                else 'is not a cadence: write it in quotes, e.g. "3m"'
+            )
+            if problem is not None:
+                raise self.fail(circle, f"[cadence] {circle} = {text!r} {problem}")
             out[circle] = text
         return out
 

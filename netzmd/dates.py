@@ -112,6 +112,21 @@ _CADENCE_WORDS = {
 }
 
 
+# At most a hundred years, per unit: more is "never", and dates would run out of calendar.
+_MAX_COUNT = {"d": 36_525, "w": 5_217, "m": 1_200, "y": 100}
+
+
+def cadence_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as a cadence, to follow it in a message; None when it is
+    one."""
+    if Cadence.parse(text) is not None:
+        return None
+    m = _CADENCE.match(text.strip().lower())
+    if m and int(m[1]) > 0:
+        return "is longer than 100 years: write at most 100y, or remove the cadence"
+    return "is not understood: write e.g. 30d, 6w, 3m, 1y, weekly, monthly, quarterly or yearly"
+
+
 @dataclass(frozen=True, slots=True)
 class Cadence:
     """How often to be in touch: a count of days, weeks, calendar months or calendar years."""
@@ -130,7 +145,8 @@ class Cadence:
         m = _CADENCE.match(key)
         if not m or int(m[1]) == 0:
             return None
-        return cls(int(m[1]), m[2][0])
+        cadence = cls(int(m[1]), m[2][0])
+        return cadence if cadence.count <= _MAX_COUNT[cadence.unit] else None
 
     def add_to(self, d: date) -> date:
         if self.unit == "d":

@@ -5,8 +5,9 @@ is unchanged is not read again, except when its mtime is so close to the moment 
 that a second edit within the same timestamp tick could hide behind it ("racy"): then its content
 hash decides. Every command calls ``refresh()`` first, which parses only added and changed files
 and drops removed ones. After a refresh in which no note was racy the scan itself is kept (the
-``listing`` table): while the next scan gives the same bytes, no row needs comparing. Deleting ``.netzmd/`` loses nothing. When the cache cannot be written (a
-read-only vault) the index lives in memory for the one run.
+``listing`` table): while the next scan gives the same bytes, no row needs comparing. Deleting
+``.netzmd/`` loses nothing. When the cache cannot be written (a read-only vault) the index lives
+in memory for the one run.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from netzmd.agenda import Sources
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 BUSY_MS = 10_000  # how long to wait for another process writing the cache

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from netzmd.dates import Cadence, PartialDate
+from netzmd.dates import PartialDate, cadence_problem
 from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
 
 MAX_BYTES = 1024 * 1024
@@ -202,12 +202,9 @@ class _Builder:
         c.dates = self.labelled_dates()
         cadence = self.text("cadence")
         if cadence is not None:
-            if Cadence.parse(cadence) is None:
-                self.warn(
-                    "cadence",
-                    f"cadence '{cadence}' is not understood: write e.g. 30d, 6w, 3m, 1y, "
-                    "weekly, monthly, quarterly or yearly",
-                )
+            problem = cadence_problem(cadence)
+            if problem is not None:
+                self.warn("cadence", f"cadence '{cadence}' {problem}")
             else:
                 c.cadence = cadence
         c.last_contact_field = self.full_date("last_contact")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from netzmd.dates import Cadence, PartialDate, parse_iso
+from netzmd.dates import PartialDate, cadence_problem, parse_iso
 from netzmd.errors import NetzmdError, UsageError
 from netzmd.model import CIRCLES, Contact
 
@@ -212,11 +212,9 @@ def value_for(key: str, values: Sequence[str], existing: Any = None) -> Any:
         if text.lower() not in CIRCLES:
             raise UsageError(f"unknown circle '{text}': use {', '.join(CIRCLES)}")
         return text.lower()
-    if key == "cadence" and Cadence.parse(text) is None:
-        raise UsageError(
-            f"cadence '{text}' is not understood: write e.g. 30d, 6w, 3m, 1y, weekly, monthly, "
-            "quarterly or yearly"
-        )
+    problem = cadence_problem(text) if key == "cadence" else None
+    if problem is not None:
+        raise UsageError(f"cadence '{text}' {problem}")
     if not text:
         raise UsageError(f"the value for {key} is empty; use 'netzmd unset' to remove a key")
     return text

@@ -981,7 +981,7 @@ def test_toml_bad_value(run: Run, vault: Path) -> None:
     result = run(vault, "list")
     assert result.exit_code == 1
     no_traceback(result)
-    assert "netzmd.toml:2: error: [cadence] competence = '3x' is not a cadence" in result.stderr
+    assert "netzmd.toml:2: error: [cadence] competence = '3x' is not understood" in result.stderr
 
 
 def test_toml_not_utf8(run: Run, vault: Path) -> None:

@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netzmd.dates import Cadence, PartialDate, add_months, in_year, next_due, parse_iso
+from netzmd.dates import (
+    Cadence,
+    PartialDate,
+    add_months,
+    cadence_problem,
+    in_year,
+    next_due,
+    parse_iso,
+)
 
 # --- parse_iso ------------------------------------------------------------------------------
 
@@ -210,6 +218,19 @@ def test_cadence_parse_valid(text: str, count: int, unit: str) -> None:
 )
 def test_cadence_parse_invalid(text: object) -> None:
     assert Cadence.parse(text) is None
+
+
+def test_cadence_is_at_most_a_hundred_years() -> None:
+    """Longer spans would run dates past year 9999; they get their own message."""
+    for text in ("100y", "1200m", "5217w", "36525d", "100 years"):
+        assert Cadence.parse(text) is not None, text
+        assert cadence_problem(text) is None
+    for text in ("101y", "1201m", "5218w", "36526d", "3000y", "9999999999d"):
+        assert Cadence.parse(text) is None, text
+        assert cadence_problem(text) == (
+            "is longer than 100 years: write at most 100y, or remove the cadence"
+        )
+    assert "is not understood" in str(cadence_problem("often"))
 
 
 @pytest.mark.parametrize(

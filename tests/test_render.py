@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import MakeVault, Run, no_traceback
 
 from netzmd.cli import main
 
@@ -176,3 +177,26 @@ def test_unlink_filter_for_the_terminal(vault: Path) -> None:
         encoding="utf-8",
     )
     assert agenda(vault, "--template", "t.txt.j2").output == "ask Jane Doe and Max about [x]\n"
+
+
+def test_far_cadences_and_dates_are_refused_not_a_crash(make_vault: MakeVault, run: Run) -> None:
+    """A cadence of centuries is a warning (the contact is listed without one), and a --today
+    near the end of the calendar is a usage error, never an overflow."""
+    root = make_vault(
+        {
+            "contacts/Ann.md": "---\ncadence: 3000y\n---\n- 2026-01-01 [call] x\n",
+            "contacts/Bo.md": "---\ncadence: 9999999d\n---\n",
+        }
+    )
+    result = run(root, "agenda", "--today", "2026-11-27", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["keep_in_touch"] == []
+    listed = run(root, "list", "--today", "2026-11-27")
+    assert listed.exit_code == 0 and "Ann" in listed.stdout
+    checked = run(root, "check")
+    assert "contacts/Ann.md:2: warning: cadence '3000y' is longer than 100 years" in checked.output
+    for day in ("9999-12-25", "0999-01-01"):
+        late = run(root, "agenda", "--today", day)
+        assert late.exit_code == 2
+        assert "is out of range: use a year from 1000 to 8999" in late.output
+        no_traceback(late)
