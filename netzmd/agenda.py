@@ -242,8 +242,9 @@ def keep_in_touch(
     late on a year."""
     today, until = window.today, window.until
     today_iso = today.isoformat()
-    # Per cadence: a day after which no last contact can be due yet (None: not a cadence).
-    cut_offs: dict[str, str | None] = {}
+    # Per cadence as written: the cadence and a day after which no last contact can be due
+    # yet (None: not a cadence).
+    cut_offs: dict[str, tuple[Cadence, str] | None] = {}
     # Many contacts share a cadence and a last-contact day: work each pair out once.
     known: dict[tuple[str, str | None], Due | None] = {}
     ranked: list[tuple[float, str, str, Person, Due]] = []
@@ -254,42 +255,38 @@ def keep_in_touch(
         text = p.cadence if p.cadence is not None else defaults.get(p.circle or "")
         if text is None:
             continue
-        cut_off = cut_offs.get(text, _MISSING)
-        if cut_off is _MISSING:
-            cut_off = cut_offs[text] = _cut_off(text, until)
-        if cut_off is None:
+        limit = cut_offs.get(text, _MISSING)
+        if limit is _MISSING:
+            cadence = Cadence.parse(text)
+            limit = cut_offs[text] = (cadence, _cut_off(cadence, until)) if cadence else None
+        if limit is None:
             continue
         latest = last_contact_text(p.last_contact, p.seen, today_iso)
-        if latest is not None and latest > cut_off:
+        if latest is not None and latest > limit[1]:
             continue
         pair = (text, latest)
         found = known.get(pair, _MISSING)
         if found is _MISSING:
-            found = known[pair] = _due(text, latest, today, until)
+            found = known[pair] = _due(limit[0], text, latest, today, until)
         if found is not None:
             ranked.append((found.rank, p.sort_key, p.path, p, found))
     ranked.sort(key=lambda r: (r[0], r[1], r[2]))
     return [(r[3], r[4]) for r in ranked]
 
 
-def _cut_off(text: str, until: date) -> str | None:
-    """A day such that a last contact after it cannot be due by ``until``; None when ``text``
-    is not a cadence. Calendar months clamp the day (29, 30 and 31 January + 1 month all fall
-    on 28 February), so for months and years it errs late by three days and ``_due`` decides."""
-    cadence = Cadence.parse(text)
-    if cadence is None:
-        return None
+def _cut_off(cadence: Cadence, until: date) -> str:
+    """A day such that a last contact after it cannot be due by ``until``. Calendar months clamp
+    the day (29, 30 and 31 January + 1 month all fall on 28 February), so for months and years
+    it errs late by three days and ``_due`` decides."""
     day = cadence.subtract_from(until)
     if cadence.unit in ("m", "y"):
         day += timedelta(days=3)
     return day.isoformat()
 
 
-def _due(text: str, latest: str | None, today: date, until: date) -> Due | None:
-    """Why a contact with this cadence and last contact is due by ``until``, or None."""
-    cadence = Cadence.parse(text)
-    if cadence is None:
-        return None
+def _due(cadence: Cadence, text: str, latest: str | None, today: date, until: date) -> Due | None:
+    """Why a contact with this cadence (``text`` as written) and last contact is due by
+    ``until``, or None."""
     if latest is None:
         return Due(0.0, None, text, today.isoformat(), 0, "no contact logged yet")
     last = date.fromisoformat(latest)

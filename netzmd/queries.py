@@ -338,7 +338,6 @@ def agenda_report(
     from netzmd import agenda as rules
 
     sources = index.agenda_sources(
-        today.isoformat(),
         stale=stale,
         tasks_until=(today + timedelta(days=days)).isoformat(),
         event_days=rules.event_days(today, days),

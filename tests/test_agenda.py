@@ -10,7 +10,7 @@ from conftest import MakeVault
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netzmd.agenda import _cut_off, build_agenda, sources_of, to_data
+from netzmd.agenda import _cut_off, build_agenda, event_days, sources_of, to_data
 from netzmd.config import Config, Occasion, load_config, parse_config
 from netzmd.dates import Cadence, add_months
 from netzmd.index import Index
@@ -316,30 +316,29 @@ def test_keep_in_touch_is_exactly_who_the_plain_rule_finds(
 def test_cut_off_day_never_drops_a_contact_that_is_due() -> None:
     """No last contact after the cut-off day can be due by *until* (checked for every *until*
     over four years, leap days included); ``add_to`` only grows, so one day after suffices."""
-    assert _cut_off("every week", date(2026, 1, 1)) is None  # not a cadence: never due
     for text in _CADENCES[:-1]:
         cadence = Cadence.parse(text)
         assert cadence is not None
         for offset in range(4 * 366):
             until = date(2023, 1, 1) + timedelta(days=offset)
-            cut_off = _cut_off(text, until)
-            assert cut_off is not None
+            cut_off = _cut_off(cadence, until)
             after = date.fromisoformat(cut_off) + timedelta(days=1)
             assert cadence.add_to(after) > until, (text, until)
 
 
 def test_index_sources_give_the_agenda_of_the_notes(make_vault: MakeVault) -> None:
-    """The index reads only the newest interaction date when it is not in the future; the
-    agenda over it is the agenda over the parsed notes, on days before, between and after
-    planned (future) interactions."""
+    """The agenda over the index's sources, whole or limited to what the window can show, is
+    the agenda over the parsed notes: on days before, between and after planned (future)
+    interactions, with archived notes and labelled dates."""
     notes = {
         "contacts/Ann.md": "---\ncircle: competence\n---\n- 2026-12-20 [lunch] planned\n"
         "- 2026-08-01 [call] x\n- 2026-05-01 [call] y\n",
         "contacts/Bo.md": "---\ncadence: 30d\nlast_contact: 2026-11-01\n---\n"
-        "- 2027-01-05 [call] z\n- [ ] write 📅 2026-12-01\n",
-        "contacts/Cy.md": "---\ncadence: 1m\narchived: true\nbirthday: --12-01\n---\n",
+        "- 2027-01-05 [call] z\n- [ ] write 📅 2026-12-01\n- [ ] later 📅 2027-06-01\n",
+        "contacts/Cy.md": "---\ncadence: 1m\narchived: true\nbirthday: --12-01\n---\n"
+        "- [ ] gone 📅 2026-12-01\n",
         "contacts/Di.md": "---\ncircle: career\ntags: [python]\nbirthday: 1990-12-02\n"
-        "dates:\n  joined: 2019-11-30\n---\n",
+        "dates:\n  joined: 2019-11-30\n  left: 2021-03-01\n---\n",
     }
     root = make_vault(notes, '[cadence]\ncompetence = "3m"\n')
     config = load_config(root)
@@ -350,14 +349,18 @@ def test_index_sources_give_the_agenda_of_the_notes(make_vault: MakeVault) -> No
         contacts.append(parsed.contact)
     with Index(Vault(root)) as index:
         index.refresh()
+        full = index.agenda_sources()
         for day in ("2026-11-27", "2026-12-25", "2027-02-01"):
             today = date.fromisoformat(day)
-            fast = index.agenda_sources(day, tasks_until="2099-01-01")
-            full = index.agenda_sources()
             expected = to_data(build_agenda(sources_of(contacts), config, today, 20))
-            assert to_data(build_agenda(fast, config, today, 20)) == expected, day
+            window = index.agenda_sources(
+                tasks_until=(today + timedelta(days=20)).isoformat(),
+                event_days=event_days(today, 20),
+            )
+            assert to_data(build_agenda(window, config, today, 20)) == expected, day
             assert to_data(build_agenda(full, config, today, 20)) == expected, day
-        assert sorted(index.agenda_sources().people) == sorted(sources_of(contacts).people)
+            assert len(window.tasks) < len(full.tasks)
+    assert sorted(full.people) == sorted(sources_of(contacts).people)
 
 
 def test_json_writer_escapes_like_the_general_one() -> None:
