@@ -42,6 +42,7 @@ class Case:
     baseline: str | None  # the case this one is compared with
     warm_up: bool = False  # one untimed run before the timed ones
     before: Callable[[], None] | None = None  # run (untimed) before every run
+    after_all: Callable[[], None] | None = None  # run once when the benchmark ends
     times: list[float] = field(default_factory=list)
     error: str | None = None  # why the case was skipped or stopped
 
@@ -127,6 +128,30 @@ def prepare_vault(args: argparse.Namespace) -> tuple[Path, bool, float | None]:
     return vault, temporary, elapsed
 
 
+class OneEdit:
+    """Before each run, one note as a person left it a minute ago: a log line added, or taken
+    away again. The index then finds the folder changed, compares every stat row, parses that
+    note and writes it back. ``restore`` puts the note back as it was, mtime included."""
+
+    LINE = b"\n- 2026-11-20 [call] an edit made by the benchmark\n"
+
+    def __init__(self, vault: Path) -> None:
+        self.path = min((vault / "contacts").glob("*.md"))
+        self.original = self.path.read_bytes()
+        self.times = self.path.stat()
+        self.edited = False
+
+    def __call__(self) -> None:
+        self.edited = not self.edited
+        self.path.write_bytes(self.original + (self.LINE if self.edited else b""))
+        a_minute_ago = time.time_ns() - 60_000_000_000
+        os.utime(self.path, ns=(a_minute_ago, a_minute_ago))
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+        os.utime(self.path, ns=(self.times.st_atime_ns, self.times.st_mtime_ns))
+
+
 def build_cases(vault: Path, today: str) -> list[Case]:
     python = sys.executable
     netzmd = Path(sys.executable).parent / "netzmd"
@@ -151,6 +176,17 @@ def build_cases(vault: Path, today: str) -> list[Case]:
         ),
         Case("startup", [str(netzmd), "--help"], "naive", warm_up=True),
     ]
+    edit = OneEdit(vault)
+    cases.append(
+        Case(
+            "edited agenda",
+            [*nz, "agenda", "--format", "json", "--today", today],
+            "naive agenda",
+            warm_up=True,
+            before=edit,
+            after_all=edit.restore,
+        )
+    )
     netzmd_cases = [c for c in cases if c.argv[0] == str(netzmd)]
     if not netzmd.exists():
         for case in netzmd_cases:
@@ -161,10 +197,11 @@ def build_cases(vault: Path, today: str) -> list[Case]:
         for case in netzmd_cases:
             case.error = f"`netzmd --help` failed: {error}"
         return cases
-    agenda = next(c for c in cases if c.name == "warm agenda")
     error = probe([*nz, "agenda", "--help"])
     if error is not None:
-        agenda.error = f"skipped: `netzmd agenda --help` failed ({error})"
+        for case in cases:
+            if case.name.endswith(" agenda") and case.argv[0] == str(netzmd):
+                case.error = f"skipped: `netzmd agenda --help` failed ({error})"
     return cases
 
 
@@ -300,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
 
     vault, temporary, gen_seconds = prepare_vault(args)
     compile_packages()
+    cases: list[Case] = []
     try:
         cases = build_cases(vault, args.today)
         measure(cases, args.runs, args.timeout)
@@ -311,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         notes = count_notes(vault)
     finally:
+        for case in cases:
+            if case.after_all is not None:
+                case.after_all()
         if temporary and not args.keep:
             shutil.rmtree(vault, ignore_errors=True)
         elif temporary:
