@@ -6,6 +6,7 @@ commit exactly what was written (``gitops``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -260,10 +261,21 @@ def _listing(items: Sequence[FollowUp]) -> str:
 
 def done(note: Note, text: str | None, today: date) -> Plan:
     task = pick_follow_up(note.contact, text)
-    new = writer.tick_follow_up(note.text, task.line, today)
-    ticked = new.removeprefix(writer.BOM).split("\n")[task.line - 1].rstrip("\r").strip()
-    said = [f"{note.rel}:{task.line}: {ticked}"]
-    return Plan([_change(note, new, said)], f"done: {note.contact.name}: {task.text}")
+    try:
+        new = writer.tick_follow_up(note.text, task.line, today)
+    except writer.EditError as exc:
+        raise writer.EditError(f"{note.rel}:{task.line}: {exc}") from None
+    lines = new.removeprefix(writer.BOM).split("\n")
+    recurs = len(lines) > note.text.removeprefix(writer.BOM).count("\n") + 1
+    at = task.line + 1 if recurs else task.line  # a recurring task's next one is put above
+    said = [f"{note.rel}:{at}: {lines[at - 1].strip()}"]
+    title = f"done: {note.contact.name}: {task.text}"
+    if recurs:
+        following = lines[task.line - 1].strip()
+        said.append(f"{note.rel}:{task.line}: next: {following}")
+        due = re.search(r"📅\ufe0f?\s*(\d{4}-\d{2}-\d{2})", following)
+        title += f" (next{' ' + due[1] if due else ''})"
+    return Plan([_change(note, new, said)], title)
 
 
 # --- add ------------------------------------------------------------------------------------------

@@ -293,6 +293,11 @@ def done(
     TEXT picks the follow-up whose text contains it (case and accents ignored); without TEXT,
     the contact's only open follow-up. When several match, they are listed (exit 1).
 
+    A recurring follow-up (`🔁 every 3 months`, `every week on Monday`, `every month on the
+    last Friday`, `… when done`) gets its next occurrence on the line above, with its dates
+    moved on as Tasks moves them. A rule netzmd does not understand is an error (exit 1) and
+    nothing is ticked.
+
     \b
     Examples:
       netzmd done max terraform

@@ -22,7 +22,7 @@ from typing import Any
 
 from netzmd.dates import PartialDate, cadence_problem, parse_iso
 from netzmd.errors import NetzmdError, UsageError
-from netzmd.model import CIRCLES, Contact
+from netzmd.model import CIRCLES, Contact, FollowUp
 
 BOM = "\ufeff"
 
@@ -1068,7 +1068,9 @@ def _log(c: Contact) -> list[tuple[Any, ...]]:
 
 def tick_follow_up(text: str, line: int, today: date) -> str:
     """Tick the open task on ``line`` (counted from 1) as the Obsidian Tasks plugin does:
-    ``- [x] … ✅ YYYY-MM-DD`` (before a ``^block-id``)."""
+    ``- [x] … ✅ YYYY-MM-DD`` (before a ``^block-id``). A recurring task (``🔁 every …``) gets
+    its next occurrence on the line above, its dates moved on by the rule (see
+    ``next_occurrence``); the ticked one then is on ``line + 1``."""
     doc = _Doc.of(text)
     index = line - 1
     if not 0 <= index < len(doc.lines):
@@ -1077,29 +1079,95 @@ def tick_follow_up(text: str, line: int, today: date) -> str:
     m = _OPEN_TASK.match(content)
     if m is None:
         raise EditError(f"line {line} is not an open task")
+    following = next_occurrence(content, today)
     rest = m[3].rstrip()
     block = _BLOCK_ID.search(rest)
     tail = ""
     if block is not None:
         rest, tail = rest[: block.start()], rest[block.start() :]
     doc.lines[index] = f"{m[1]}x{rest} ✅ {today.isoformat()}{tail}" + _ending(doc.lines[index])
+    if following is not None:
+        doc.insert(index, [following])
     new = doc.text()
     old_c, new_c = _verify_body(text, new)
     before = {f.line: f for f in old_c.follow_ups}
     after = {f.line: f for f in new_c.follow_ups}
-    ticked = after.get(line)
+    mine = {line, line + 1} if following is not None else {line}  # the new one, the ticked one
+    ticked = after.get(max(mine))
     if (
         line not in before
         or ticked is None
         or not ticked.done
         or ticked.done_on != today
         or _BLOCK_ID.sub("", ticked.text) != _BLOCK_ID.sub("", before[line].text)
-        or {k: v for k, v in before.items() if k != line}
-        != {k: v for k, v in after.items() if k != line}
+        or _others(before, {line}) != _others(after, mine)
         or _log(old_c) != _log(new_c)
     ):
         raise EditError("the ticked task would not read back as done; nothing was written")
+    again = after.get(line)
+    if following is not None and (
+        again is None or again.done or again.text != _BLOCK_ID.sub("", ticked.text)
+    ):
+        raise EditError("the next occurrence would not read back as written; nothing was written")
     return new
+
+
+def _others(tasks: dict[int, FollowUp], lines: set[int]) -> list[tuple[Any, ...]]:
+    """The follow-ups not on ``lines``, in order, without their line numbers."""
+    return [
+        (f.due, f.text, f.done, f.done_on) for at, f in sorted(tasks.items()) if at not in lines
+    ]
+
+
+_RECURRENCE = re.compile(
+    "🔁\ufe0f?" + r"\s*(.*?)\s*(?=[" + TASK_SIGNS.replace("🔁", "") + r"]|\s\^[A-Za-z0-9-]+\s*$|$)"
+)
+_TASK_DATE = re.compile("([📅⏳🛫])(\ufe0f?" + r"\s*)(\d{4}-\d{2}-\d{2})")
+_CREATED = re.compile("(➕\ufe0f?" + r"\s*)\d{4}-\d{2}-\d{2}")
+_FINISHED = re.compile(r"\s*[✅❌]" + "\ufe0f?" + r"\s*\d{4}-\d{2}-\d{2}")
+
+
+def next_occurrence(task: str, today: date) -> str | None:
+    """The next occurrence of a recurring open task line (None when it has no ``🔁``), as the
+    Obsidian Tasks plugin writes it: the same line, open, its due, scheduled and start dates
+    moved on by the rule from the first of them there is (or from ``today`` for ``when
+    done``) keeping their distances, a created date (``➕``) set to today, and no done date or
+    ``^block-id`` (links keep pointing at the ticked one). A task without those dates recurs
+    as it is. A rule netzmd does not understand is an error: the task is not ticked."""
+    from netzmd.recurrence import next_date, parse
+
+    found = _RECURRENCE.search(task)
+    if found is None:
+        return None
+    rule = parse(found[1])
+    if rule is None:
+        raise EditError(
+            f"the follow-up repeats ('🔁 {found[1]}') by a rule netzmd does not understand; "
+            "tick it in Obsidian with the Tasks plugin, or write the rule as e.g. 'every "
+            "3 months', 'every week on Monday', 'every month on the last Friday'"
+        )
+    dates = {sign: date.fromisoformat(day) for sign, _, day in _TASK_DATE.findall(task)}
+    line = _OPEN_TASK.sub(lambda m: m[1] + " " + m[3], task)
+    line = _BLOCK_ID.sub("", _FINISHED.sub("", line).rstrip())
+    line = _CREATED.sub(lambda m: m[1] + today.isoformat(), line)
+    reference = next((dates[sign] for sign in "📅⏳🛫" if sign in dates), None)
+    if reference is None:
+        return line
+    moved = next_date(rule, today if rule.when_done else reference)
+    if moved is None:
+        raise EditError(
+            f"'🔁 {found[1]}' gives no next date after {reference.isoformat()} within a hundred "
+            "years; change the rule or the date, or tick it in Obsidian"
+        )
+    shift = moved - reference
+
+    def move(m: re.Match[str]) -> str:
+        return m[1] + m[2] + (date.fromisoformat(m[3]) + shift).isoformat()
+
+    try:
+        return _TASK_DATE.sub(move, line)
+    except OverflowError:
+        raise EditError("the next occurrence would fall after the year 9999") from None
 
 
 # --- New notes ------------------------------------------------------------------------------------

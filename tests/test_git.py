@@ -311,3 +311,39 @@ def test_commit_paths_directly(repo: Path) -> None:
     assert not again.committed and again.reason == "git found nothing to commit"
     assert gitops.commit_paths(repo.parent, [note], "x").line() is None  # not a repository
     assert os.path.samefile(gitops.repository(repo / "contacts") or "", repo)
+
+
+def test_done_on_a_recurring_follow_up_commits_both_lines(tmp_path: Path) -> None:
+    """The ticked task and its next occurrence (on the line above, as the Obsidian Tasks
+    plugin puts it) are one change and one commit that names the next date."""
+    note = (
+        "---\nname: Ann Example\n---\n\n## Follow-ups\n\n"
+        "- [ ] call 🔁 every 3 months 📅 2026-11-30\n"
+    )
+    repo = make_repo(tmp_path / "vault", {"contacts/Ann.md": note, ".gitignore": ".netzmd/\n"})
+    result = run(repo, "done", "ann", "--today", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        "contacts/Ann.md:8: - [x] call 🔁 every 3 months 📅 2026-11-30 ✅ 2026-11-27",
+        "contacts/Ann.md:7: next: - [ ] call 🔁 every 3 months 📅 2027-02-28",
+    ]
+    message, files = last_commit(repo)
+    assert message == "done: Ann Example: call (next 2027-02-28)"
+    assert files == ["contacts/Ann.md"]
+    assert (
+        (repo / "contacts" / "Ann.md")
+        .read_text("utf-8")
+        .endswith(
+            "- [ ] call 🔁 every 3 months 📅 2027-02-28\n"
+            "- [x] call 🔁 every 3 months 📅 2026-11-30 ✅ 2026-11-27\n"
+        )
+    )
+    (repo / "contacts" / "Ann.md").write_text(
+        note.replace("every 3 months", "every third moon"), "utf-8"
+    )
+    git(repo, "commit", "-qam", "odd rule")
+    before = head(repo)
+    odd = run(repo, "done", "ann", "--today", "2026-11-27")
+    assert odd.exit_code == 1
+    assert "contacts/Ann.md:7: the follow-up repeats ('🔁 every third moon')" in odd.output
+    assert head(repo) == before and git(repo, "status", "--porcelain") == ""

@@ -759,3 +759,69 @@ def test_read_fields_refuses_unreadable_front_matter() -> None:
         writer.read_fields("---\n- a\n---\n")
     assert writer.read_fields("---\n---\n") == {}
     assert writer.read_fields("\ufeff---\r\nd: 2026-01-01\r\n---\r\n") == {"d": date(2026, 1, 1)}
+
+
+# --- recurring follow-ups (🔁) ------------------------------------------------------------------
+
+_DAY = date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("task", "following", "ticked"),
+    [
+        (
+            "- [ ] call Max 🔁 every 3 months 📅 2026-11-30",
+            "- [ ] call Max 🔁 every 3 months 📅 2027-02-28",
+            "- [x] call Max 🔁 every 3 months 📅 2026-11-30 ✅ 2026-11-27",
+        ),
+        (  # other dates keep their distance to the due date; a block id stays with the ticked
+            "- [ ] mow 🔁 every 2 weeks ⏳ 2021-10-28 📅 2021-10-30 ^mow",
+            "- [ ] mow 🔁 every 2 weeks ⏳ 2021-11-11 📅 2021-11-13",
+            "- [x] mow 🔁 every 2 weeks ⏳ 2021-10-28 📅 2021-10-30 ✅ 2026-11-27 ^mow",
+        ),
+        (  # when done: from the day it is ticked
+            "- [ ] sweep 🔁 every week when done ⏳ 2021-02-06",
+            "- [ ] sweep 🔁 every week when done ⏳ 2026-12-04",
+            "- [x] sweep 🔁 every week when done ⏳ 2021-02-06 ✅ 2026-11-27",
+        ),
+        (  # the created date is today's; an in-progress task recurs as open
+            "  * [/] lunch ⏫ 🔁 every month on the last Friday ➕ 2026-01-01 🛫 2026-11-20",
+            "  * [ ] lunch ⏫ 🔁 every month on the last Friday ➕ 2026-11-27 🛫 2026-11-27",
+            "  * [x] lunch ⏫ 🔁 every month on the last Friday ➕ 2026-01-01 🛫 2026-11-20"
+            " ✅ 2026-11-27",
+        ),
+        (  # no date: as it is
+            "- [ ] ring 🔁 every year",
+            "- [ ] ring 🔁 every year",
+            "- [x] ring 🔁 every year ✅ 2026-11-27",
+        ),
+    ],
+)
+def test_recurring_task_gets_its_next_occurrence_above(
+    task: str, following: str, ticked: str
+) -> None:
+    for eol in ("\n", "\r\n"):
+        text = (
+            f"---{eol}name: x{eol}---{eol}- [ ] first{eol}{task}{eol}- [x] old ✅ 2026-01-01{eol}"
+        )
+        lines = text.split(eol)
+        assert writer.tick_follow_up(text, 5, _DAY).split(eol) == [
+            *lines[:4],
+            following,
+            ticked,
+            *lines[5:],
+        ]
+
+
+@pytest.mark.parametrize(
+    ("task", "message"),
+    [
+        ("- [ ] x 🔁 every blue moon 📅 2026-11-30", "by a rule netzmd does not understand"),
+        ("- [ ] x 🔁 every 12 months on the 30th 📅 2026-02-01", "no next date"),
+    ],
+)
+def test_recurring_task_with_a_rule_netzmd_cannot_follow_is_not_ticked(
+    task: str, message: str
+) -> None:
+    with pytest.raises(EditError, match=message):
+        writer.tick_follow_up(f"{task}\n", 1, _DAY)
