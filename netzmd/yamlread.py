@@ -40,6 +40,11 @@ class DuplicateKeyError(ConstructorError):
         self.first_mark = first
 
 
+# A plain key such as ``true:``, ``null:`` or ``2026-01-01:`` stays the text typed (not True,
+# None or a date, which would come out as "True" and "None").
+_TYPED_KEYS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "null", "timestamp")}
+
+
 class NoteLoader(_BaseLoader):  # type: ignore[misc]
     """A safe loader with a small, literal-minded set of implicit types."""
 
@@ -53,6 +58,8 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc]
                 if key in seen:
                     raise DuplicateKeyError(key.translate(_RESTORE), seen[key], key_node.start_mark)
                 seen[key] = key_node.start_mark
+                if key_node.tag in _TYPED_KEYS and not key_node.style:
+                    key_node.tag = "tag:yaml.org,2002:str"  # a key is a name: as typed
         result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return result
 

@@ -341,6 +341,20 @@ def test_values_mean_what_was_typed(written: str, value: Any) -> None:
     assert fields(f"value: {written}") == {"value": value}
 
 
+def test_keys_are_the_text_typed() -> None:
+    """A key is a name: ``true:`` is "true", not True (which came out as "True"), ``null:`` is
+    "null", a date-like key stays as written; nested ones too, and a key named like an
+    impossible date is no error."""
+    assert fields("true: a\nNULL: b\n~: c\n1: d\n2026-02-30: e\nnested:\n  false: f\n") == {
+        "true": "a",
+        "NULL": "b",
+        "~": "c",
+        "1": "d",
+        "2026-02-30": "e",
+        "nested": {"false": "f"},
+    }
+
+
 def test_typed_attributes() -> None:
     c = contact(
         """---
