@@ -1,7 +1,8 @@
 """The ``watch`` command: the index and the agenda note stay current while you edit.
 
 Registered on the ``main`` group of ``netzmd.cli``. The work is done by ``netzmd.watch.Watcher``
-in a thread of its own; this thread waits for Ctrl-C or SIGTERM and then stops it cleanly.
+in a thread of its own; this thread waits for Ctrl-C, SIGTERM or SIGHUP and then stops it
+cleanly.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def watch(
     without errors are committed, and nothing else but the agenda note, with a message that says
     what changed, e.g. "Jane Doe: company Foo → Bar; log +1". Never during a merge or rebase.
 
-    Ctrl-C or SIGTERM stops it (exit status 0).
+    Ctrl-C, SIGTERM or SIGHUP (its terminal closed) stops it (exit status 0).
 
     \b
     Examples:
@@ -97,7 +98,11 @@ def watch(
     )
     watcher = Watcher(session.vault, session.config, options, say=echo)
     main_thread = threading.current_thread() is threading.main_thread()
-    previous: Any = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    # SIGHUP: the terminal it runs in was closed; stop as cleanly as for SIGTERM.
+    stops = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous: dict[int, Any] = (
+        {sig: signal.signal(sig, _terminate) for sig in stops} if main_thread else {}
+    )
     try:
         watcher.start()
         try:
@@ -108,8 +113,8 @@ def watch(
         watcher.stop()
         watcher.join()
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if watcher.failure is not None:
         raise watcher.failure
     click.echo("stopped", err=True)

@@ -933,8 +933,8 @@ class Process:
                 raise AssertionError(f"no {text!r} in the output: {self.lines}")
             time.sleep(0.01)
 
-    def terminate(self) -> int:
-        self.proc.send_signal(signal.SIGTERM)
+    def terminate(self, how: signal.Signals = signal.SIGTERM) -> int:
+        self.proc.send_signal(how)
         try:
             return self.proc.wait(10)
         finally:
@@ -953,12 +953,13 @@ def _watch_command(vault: Path) -> list[str]:
     return [sys.executable, "-m", "netzmd", "--vault", str(vault), "watch"]
 
 
-def test_sigterm_stops_cleanly(vault: Path) -> None:
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_stops_it_cleanly(vault: Path, how: signal.Signals) -> None:
     proc = Process(_watch_command(vault), vault)
     proc.wait_for("watching")
     (vault / "contacts" / "Jane Doe.md").write_text(jane(task="by hand"), encoding="utf-8")
     proc.wait_for("updated Jane Doe.md")
-    assert proc.terminate() == 0
+    assert proc.terminate(how) == 0
     assert proc.lines[-1] == "stopped"
     assert "by hand" in (vault / "Agenda.md").read_text(encoding="utf-8")
     assert not [p for p in vault.rglob("*") if "netzmd-tmp" in p.name]
