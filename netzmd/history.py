@@ -240,6 +240,27 @@ def read_blobs(repo: Repo, oids: Iterable[str | None]) -> dict[str, bytes]:
     return blobs
 
 
+def head_blobs(vault: Path, paths: Iterable[str]) -> dict[str, bytes]:
+    """The committed (HEAD) contents of the given vault-relative files, by path; a file not in
+    HEAD (or no repository, no commit yet) is left out. Two git processes for any number of
+    files: ``ls-tree`` for their blob ids (in chunks, to keep the command line short), then
+    ``read_blobs``."""
+    repo = find_repo(vault)
+    wanted = list(dict.fromkeys(paths))
+    if repo is None or repo.head is None or not wanted:
+        return {}
+    oids: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = [repo.to_repo(p) for p in wanted[start : start + 500]]
+        for entry in repo.run("ls-tree", "-z", "HEAD", "--", *chunk).split(b"\0"):
+            meta, tab, name = entry.partition(b"\t")
+            fields = meta.split(b" ")
+            if tab and len(fields) == 3 and fields[1] == b"blob":
+                oids[repo.to_vault(name.decode("utf-8", "surrogateescape"))] = fields[2].decode()
+    blobs = read_blobs(repo, oids.values())
+    return {path: blobs[oid] for path, oid in oids.items() if oid in blobs}
+
+
 def _git_since(since: date) -> str:
     return f"--since={(since - _SLACK).isoformat()} 00:00:00 +0000"
 

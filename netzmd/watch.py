@@ -1053,17 +1053,20 @@ class Watcher:
     def _plan_commit(self) -> tuple[list[NoteChange], list[str], list[str]]:
         """The notes to commit, the paths (old and new) to commit for them, and the notes left
         for later because they were still changing."""
+        from netzmd.history import head_blobs
         from netzmd.note import parse_note
 
         root = self.vault.root
         versions: dict[str, tuple[bytes | None, bytes | None]] = {}
         unstable: list[str] = []
-        for rel in sorted(self._commit_candidates()):
+        candidates = sorted(self._commit_candidates())
+        committed = head_blobs(root, candidates) if candidates else {}
+        for rel in candidates:
             disk, stable = read_stable(root / rel)
             if not stable:
                 unstable.append(rel)
                 continue
-            head = head_blob(root, rel)
+            head = committed.get(rel)
             if disk == head:  # committed meanwhile (a netzmd command), or changed back
                 self._dirty.discard(rel)
                 continue

@@ -934,3 +934,30 @@ def test_agenda_outside_git_has_no_news(tmp_path: Path) -> None:
     (tmp_path / "contacts").mkdir()
     (tmp_path / "contacts" / "Jane Doe.md").write_text(note("company: Foo"), encoding="utf-8")
     assert json_of(run(tmp_path, "agenda", "--format", "json"))["news"] == []
+
+
+def test_head_blobs_reads_many_notes_with_two_git_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``watch --commit`` compares with: the committed version of each file, however it
+    is named, for a vault inside a larger repository; files not in HEAD are left out."""
+    repo = Repo(tmp_path / "top", vault="notes/network")
+    assert history.head_blobs(repo.vault, ["contacts/A.md"]) == {}  # no commit yet
+    odd = ["contacts/Zoë Müller.md", "contacts/a b/c*d.md", "contacts/:x [y].md"]
+    many = [f"contacts/p/{i:04d}.md" for i in range(1100)]  # more than one ls-tree chunk
+    for rel in odd + many:
+        repo.write(rel, f"{rel}\n")
+    repo.commit("start", "2026-11-01")
+    repo.write("contacts/Zoë Müller.md", "changed on disk\n")
+    repo.write("contacts/New.md", "not committed\n")
+    runs: list[tuple[str, ...]] = []
+    real = history.Repo.run
+
+    def spy(self: history.Repo, *args: str, input: bytes | None = None) -> bytes:
+        runs.append(args)
+        return real(self, *args, input=input)
+
+    monkeypatch.setattr(history.Repo, "run", spy)
+    found = history.head_blobs(repo.vault, [*odd, *many, "contacts/New.md", "contacts/p"])
+    assert found == {rel: f"{rel}\n".encode() for rel in odd + many}
+    assert [a[0] for a in runs] == ["ls-tree", "ls-tree", "ls-tree", "cat-file"]
