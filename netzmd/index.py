@@ -18,7 +18,7 @@ import marshal
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,26 +156,39 @@ class Index:
         self.scan_problems = scan.problems
         disk = scan.files
         listing = None  # this scan, when it may become the stored one
+        previous = None  # the stored scan: every row, with its trusted stat key
         if only is None and self.persistent:
             listing = marshal.dumps(disk)
-            if self.db.execute("SELECT 1 FROM listing WHERE data=?", (listing,)).fetchone():
+            row = self.db.execute("SELECT data FROM listing").fetchone()
+            if row is not None and row[0] == listing:
                 return RefreshStats(unchanged=len(disk))
+            previous = _unmarshal(row[0]) if row is not None else None
             if any(key[1] + RACY_NS > started for key in disk.values()):
                 listing = None
-        known: dict[str, str] = dict(self.db.execute("SELECT path, stat FROM notes"))
         stats = RefreshStats(cached=self.persistent)
         suspects: list[str] = []  # stat changed or racy: the content hash decides
-        for path, key in disk.items():
-            if only is not None and path not in only:
-                continue
-            old = known.get(path)
-            if old is None:
-                stats.added.append(path)
-            elif old != f"{key[0]}:{key[1]}:{key[2]}:{key[3]}":
-                suspects.append(path)
-            else:
-                stats.unchanged += 1
-        stats.removed = [p for p in known if p not in disk and (only is None or p in only)]
+        known: Mapping[str, object]
+        if previous is not None:  # compare the two scans as sets, in C
+            known = previous
+            differ = {path for path, _ in disk.items() - previous.items()}
+            for path in (p for p in disk if p in differ) if differ else ():
+                (suspects if path in previous else stats.added).append(path)
+            stats.unchanged = len(disk) - len(differ)
+            gone = previous.keys() - disk.keys()
+            stats.removed = [p for p in previous if p in gone] if gone else []
+        else:
+            known = dict(self.db.execute("SELECT path, stat FROM notes"))
+            for path, key in disk.items():
+                if only is not None and path not in only:
+                    continue
+                old = known.get(path)
+                if old is None:
+                    stats.added.append(path)
+                elif old != f"{key[0]}:{key[1]}:{key[2]}:{key[3]}":
+                    suspects.append(path)
+                else:
+                    stats.unchanged += 1
+            stats.removed = [p for p in known if p not in disk and (only is None or p in only)]
         if not stats.added and not suspects and not stats.removed:
             if listing is not None:
                 self._keep_listing(listing)
@@ -500,7 +513,10 @@ def _delete(db: sqlite3.Connection, paths: list[str]) -> None:
 
 
 def _store(
-    db: sqlite3.Connection, rows: list[Row], touched: list[tuple[str, str]], known: dict[str, str]
+    db: sqlite3.Connection,
+    rows: list[Row],
+    touched: list[tuple[str, str]],
+    known: Mapping[str, object],
 ) -> None:
     """Write parsed notes. A broken note's events, tasks and document stay: its last good
     version."""
@@ -587,6 +603,15 @@ def _tasks(c: Contact) -> list[tuple[Any, ...]]:
         for f in c.follow_ups
         if not f.done
     ]
+
+
+def _unmarshal(data: bytes) -> dict[str, StatKey] | None:
+    """A stored scan; None when it cannot be read back (a damaged or foreign cache)."""
+    try:
+        value = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _stat_text(key: StatKey, checked_ns: int) -> str:

@@ -177,6 +177,18 @@ def test_listing_is_kept_only_while_every_note_is_trusted(vault: Path) -> None:
     assert name_of(vault, "contacts/Max Mustermann.md") == "Maximilian Mustermann"
 
 
+@pytest.mark.parametrize("data", [b"", b"\xff\x00garbage", b"\xe9\x00\x00\x00\x00"])
+def test_a_damaged_listing_is_only_not_used(vault: Path, data: bytes) -> None:
+    refresh(vault)
+    with sqlite3.connect(vault / ".netzmd" / DB_NAME) as db:
+        db.execute("UPDATE listing SET data=?", (data,))
+    write_notes(vault, {"contacts/New Person.md": note("circle: career")})
+    age_all(vault)
+    assert refresh(vault).added == ["contacts/New Person.md"]
+    assert _listing_kept(vault)
+    assert empty(refresh(vault))
+
+
 def test_listing_never_waits_for_another_writer(vault: Path) -> None:
     """Keeping the listing is a saving, not a duty: with another process writing the cache
     the refresh goes on without it at once."""
