@@ -153,7 +153,7 @@ def _dynamic_keys(
     """The encoded date-dependent keys for a cadence and a last contact, with the dates."""
     state = fast_status(cadence, None, latest, None, today, today_iso, {})
     encoded = b', "cadence": %s, "last_contact": %s, "next_due": %s, ' % (
-        json.dumps(cadence, ensure_ascii=False).encode(),
+        json.encoder.encode_basestring(cadence).encode() if cadence is not None else b"null",
         b'"%s"' % latest.encode() if latest else b"null",
         b'"%s"' % state.next_due.isoformat().encode() if state.next_due else b"null",
     )
