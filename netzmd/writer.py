@@ -1125,15 +1125,18 @@ _RECURRENCE = re.compile(
 _TASK_DATE = re.compile("([📅⏳🛫])(\ufe0f?" + r"\s*)(\d{4}-\d{2}-\d{2})")
 _CREATED = re.compile("(➕\ufe0f?" + r"\s*)\d{4}-\d{2}-\d{2}")
 _FINISHED = re.compile(r"\s*[✅❌]" + "\ufe0f?" + r"\s*\d{4}-\d{2}-\d{2}")
+# A task's id and what it depends on belong to the ticked one (Tasks drops them too).
+_LINKS = re.compile(r"\s*(?:🆔|⛔)" + "\ufe0f?" + r"\s*[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*")
 
 
 def next_occurrence(task: str, today: date) -> str | None:
     """The next occurrence of a recurring open task line (None when it has no ``🔁``), as the
     Obsidian Tasks plugin writes it: the same line, open, its due, scheduled and start dates
     moved on by the rule from the first of them there is (or from ``today`` for ``when
-    done``) keeping their distances, a created date (``➕``) set to today, and no done date or
-    ``^block-id`` (links keep pointing at the ticked one). A task without those dates recurs
-    as it is. A rule netzmd does not understand is an error: the task is not ticked."""
+    done``) keeping their distances, a created date (``➕``) set to today, and no done date,
+    ``^block-id``, id (``🆔``) or dependencies (``⛔``): links keep pointing at the ticked
+    one. A task without those dates recurs as it is. A rule netzmd does not understand is an
+    error: the task is not ticked."""
     from netzmd.recurrence import next_date, parse
 
     found = _RECURRENCE.search(task)
@@ -1148,7 +1151,7 @@ def next_occurrence(task: str, today: date) -> str | None:
         )
     dates = {sign: date.fromisoformat(day) for sign, _, day in _TASK_DATE.findall(task)}
     line = _OPEN_TASK.sub(lambda m: m[1] + " " + m[3], task)
-    line = _BLOCK_ID.sub("", _FINISHED.sub("", line).rstrip())
+    line = _BLOCK_ID.sub("", _LINKS.sub("", _FINISHED.sub("", line)).rstrip())
     line = _CREATED.sub(lambda m: m[1] + today.isoformat(), line)
     reference = next((dates[sign] for sign in "📅⏳🛫" if sign in dates), None)
     if reference is None:

@@ -790,6 +790,11 @@ _DAY = date(2026, 11, 27)
             "  * [x] lunch ⏫ 🔁 every month on the last Friday ➕ 2026-01-01 🛫 2026-11-20"
             " ✅ 2026-11-27",
         ),
+        (  # id and dependencies stay with the ticked one, as in Tasks
+            "- [ ] b 🆔 step2 ⛔ step1,x-0 🔁 every day 📅 2026-11-27",
+            "- [ ] b 🔁 every day 📅 2026-11-28",
+            "- [x] b 🆔 step2 ⛔ step1,x-0 🔁 every day 📅 2026-11-27 ✅ 2026-11-27",
+        ),
         (  # no date: as it is
             "- [ ] ring 🔁 every year",
             "- [ ] ring 🔁 every year",
