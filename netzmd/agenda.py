@@ -2,9 +2,9 @@
 
 Pure: takes the agenda's sources (the contacts, their open follow-ups and their dates, as the
 index stores them, or built from parsed notes by ``sources_of``), the settings and ``today``,
-and returns an ``Agenda``. ``to_data`` turns it into the documented JSON shape that templates
-read; ``output.agenda_lines`` writes the very same JSON without building it first. Archived
-contacts are never on it.
+and returns an ``Agenda``. ``to_data`` turns it (with the news) into the documented JSON shape
+that templates read; ``output.agenda_lines`` writes the very same JSON without building it
+first. Archived contacts are never on it.
 
 A vault of 10,000 contacts gives thousands of items, so the records are plain tuples and what
 repeats (a cadence's cut-off day, a cadence with a last-contact day) is worked out once.
@@ -171,7 +171,7 @@ def build_agenda(
     tags: tuple[str, ...] = (),
 ) -> Agenda:
     """Follow-ups, keep in touch, dates and greetings for ``today`` through ``today + days``
-    (the News from git history are added by ``queries.agenda``)."""
+    (the News from git history come from ``queries.agenda_report``)."""
     window = Window.of(today, days)
     people = select(sources.people, circle, tags)
     by_path = {p.path: p for p in people}
@@ -357,8 +357,9 @@ def greetings(
 # --- the documented JSON shape ------------------------------------------------------------------
 
 
-def to_data(agenda: Agenda) -> dict[str, Any]:
-    """The agenda as documented (README, "agenda --format json"), without ``news``."""
+def to_data(agenda: Agenda, news: list[dict[str, Any]]) -> dict[str, Any]:
+    """The agenda as documented (README, "agenda --format json"), with the ``news`` from git
+    history (``queries.agenda_report``): what templates get."""
     return {
         "today": agenda.today.isoformat(),
         "until": agenda.until.isoformat(),
@@ -409,4 +410,5 @@ def to_data(agenda: Agenda) -> dict[str, Any]:
             }
             for g in agenda.greetings
         ],
+        "news": news,
     }

@@ -6,7 +6,6 @@ commit exactly what was written (``gitops``).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -273,8 +272,8 @@ def done(note: Note, text: str | None, today: date) -> Plan:
     if recurs:
         following = lines[task.line - 1].strip()
         said.append(f"{note.rel}:{task.line}: next: {following}")
-        due = re.search(r"📅\ufe0f?\s*(\d{4}-\d{2}-\d{2})", following)
-        title += f" (next{' ' + due[1] if due else ''})"
+        due = {sign: day for sign, _, day in writer.TASK_DATE.findall(following)}.get("📅")
+        title += f" (next{' ' + due if due else ''})"
     return Plan([_change(note, new, said)], title)
 
 

@@ -612,7 +612,7 @@ def agenda(
         from netzmd.agenda import to_data
         from netzmd.render import render_agenda
 
-        data = {**to_data(report), "news": news}
+        data = to_data(report, news)
         color = fmt == "text" and output is None and _color()
         text = render_agenda(session.vault, data, days, fmt, template, color=color)
     if output is None:

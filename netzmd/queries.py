@@ -352,22 +352,3 @@ def agenda_report(
         }
         found = news(index.vault.root, today, config.news_days, people)
     return report, found
-
-
-def agenda(
-    index: Index,
-    config: Config,
-    today: date,
-    days: int,
-    *,
-    circle: str | None = None,
-    tags: tuple[str, ...] = (),
-    stale: bool = False,
-) -> dict[str, Any]:
-    """The agenda as documented JSON, ``news`` included: what templates get."""
-    from netzmd.agenda import to_data
-
-    report, found = agenda_report(index, config, today, days, circle=circle, tags=tags, stale=stale)
-    data = to_data(report)
-    data["news"] = found
-    return data

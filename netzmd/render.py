@@ -118,7 +118,7 @@ def render_agenda(
     *,
     color: bool = False,
 ) -> str:
-    """The agenda (``queries.agenda``) as text (``fmt`` "text") or a Markdown note ("md"),
+    """The agenda (``agenda.to_data``) as text (``fmt`` "text") or a Markdown note ("md"),
     through ``template`` or the default ``agenda.txt.j2`` / ``agenda.md.j2``."""
     name = template or f"agenda.{'md' if fmt == 'md' else 'txt'}.j2"
     return render(vault, name, {**data, "days": days}, color=color)

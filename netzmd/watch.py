@@ -735,11 +735,15 @@ class Watcher:
     def _render(self) -> tuple[bool, str]:
         """Render the agenda and write the note when it changed: (written, summary)."""
         from netzmd import queries
+        from netzmd.agenda import to_data
         from netzmd.atomic import write_if_changed
         from netzmd.render import render_agenda
 
         days = self.options.days
-        data = queries.agenda(self._index_(), self.config, self._today, days, stale=True)
+        report, news = queries.agenda_report(
+            self._index_(), self.config, self._today, days, stale=True
+        )
+        data = to_data(report, news)
         summary = agenda_summary(data)
         try:
             text = render_agenda(self.vault, data, days, "md")

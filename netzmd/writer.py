@@ -1122,7 +1122,7 @@ def _others(tasks: dict[int, FollowUp], lines: set[int]) -> list[tuple[Any, ...]
 _RECURRENCE = re.compile(
     "🔁\ufe0f?" + r"\s*(.*?)\s*(?=[" + TASK_SIGNS.replace("🔁", "") + r"]|\s\^[A-Za-z0-9-]+\s*$|$)"
 )
-_TASK_DATE = re.compile("([📅⏳🛫])(\ufe0f?" + r"\s*)(\d{4}-\d{2}-\d{2})")
+TASK_DATE = re.compile("([📅⏳🛫])(\ufe0f?" + r"\s*)(\d{4}-\d{2}-\d{2})")
 _CREATED = re.compile("(➕\ufe0f?" + r"\s*)\d{4}-\d{2}-\d{2}")
 _FINISHED = re.compile(r"\s*[✅❌]" + "\ufe0f?" + r"\s*\d{4}-\d{2}-\d{2}")
 # A task's id and what it depends on belong to the ticked one (Tasks drops them too).
@@ -1149,7 +1149,7 @@ def next_occurrence(task: str, today: date) -> str | None:
             "tick it in Obsidian with the Tasks plugin, or write the rule as e.g. 'every "
             "3 months', 'every week on Monday', 'every month on the last Friday'"
         )
-    dates = {sign: date.fromisoformat(day) for sign, _, day in _TASK_DATE.findall(task)}
+    dates = {sign: date.fromisoformat(day) for sign, _, day in TASK_DATE.findall(task)}
     line = _OPEN_TASK.sub(lambda m: m[1] + " " + m[3], task)
     line = _BLOCK_ID.sub("", _LINKS.sub("", _FINISHED.sub("", line)).rstrip())
     line = _CREATED.sub(lambda m: m[1] + today.isoformat(), line)
@@ -1168,7 +1168,7 @@ def next_occurrence(task: str, today: date) -> str | None:
         return m[1] + m[2] + (date.fromisoformat(m[3]) + shift).isoformat()
 
     try:
-        return _TASK_DATE.sub(move, line)
+        return TASK_DATE.sub(move, line)
     except OverflowError:
         raise EditError("the next occurrence would fall after the year 9999") from None
 

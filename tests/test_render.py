@@ -164,7 +164,7 @@ def test_sample_network_agenda_is_full_on_any_day() -> None:
     start = date.fromisoformat(TODAY)
     for offset in range(366):
         today = start + timedelta(days=offset)
-        data = to_data(build_agenda(sources, config, today))
+        data = to_data(build_agenda(sources, config, today), [])
         for section in ("follow_ups", "keep_in_touch", "dates"):
             assert data[section], (today, section)
     assert any(build_agenda(sources, config, start + timedelta(days=d)).greetings for d in (0, 180))
