@@ -2,6 +2,11 @@
 
 Templates get the same data the JSON holds, plus filters for relative day words. Undefined
 variables are errors; every template error names the template file and line.
+
+A template is code that arrives with the vault (a clone, a second device, a colleague's copy), so
+every template, the built-in ones included, runs in Jinja's immutable sandbox: it can read the
+data it is given and call the filters, but not reach Python's internals, run commands or change
+the data. A template that tries is an error naming its file and line, and nothing runs.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from netzmd.errors import NetzmdError
 from netzmd.output import days_word
@@ -53,7 +59,7 @@ def environment(
 ) -> jinja2.Environment:
     folders = [str(p) for p in (extra_dir, vault.templates if vault else None) if p is not None]
     folders.append(str(builtin_templates()))
-    env = jinja2.Environment(
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -103,6 +109,14 @@ def render(vault: Vault | None, template: str, data: dict[str, Any], *, color: b
         ) from None
     try:
         return tmpl.render(**data)
+    except jinja2.sandbox.SecurityError as exc:
+        filename = tmpl.filename or name
+        line = _template_line(exc, filename)
+        raise TemplateProblem(
+            f"{_where(filename, name)}:{line}: error: not allowed in a template: {exc}",
+            hint="Templates run in a sandbox: they may read the data they are given and use "
+            "the documented filters, nothing else. Remove that expression.",
+        ) from None
     except jinja2.TemplateError as exc:
         filename = tmpl.filename or name
         line = _template_line(exc, filename)

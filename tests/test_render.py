@@ -200,3 +200,51 @@ def test_far_cadences_and_dates_are_refused_not_a_crash(make_vault: MakeVault, r
         assert late.exit_code == 2
         assert "is out of range: use a year from 1000 to 8999" in late.output
         no_traceback(late)
+
+
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{% set x = dates.append(1) %}{{ x }}",
+    "{{ namespace.__init__.__globals__['os'].system('touch MARKER') }}",
+]
+
+
+@pytest.mark.parametrize("payload", ESCAPES)
+@pytest.mark.parametrize("where", ["vault", "option"])
+def test_a_template_cannot_run_commands(
+    vault: Path, tmp_path: Path, payload: str, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template is code from the vault: it runs in the immutable sandbox, and one that
+    reaches for Python's internals is an error naming its file and line, with nothing run."""
+    monkeypatch.chdir(tmp_path)
+    if where == "vault":
+        (vault / "templates").mkdir()
+        bad = vault / "templates" / "agenda.txt.j2"
+        args: tuple[str, ...] = ()
+    else:
+        bad = tmp_path / "mine.j2"
+        args = ("--template", str(bad))
+    bad.write_text(f"line one\n{payload}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--vault", str(vault), "agenda", "--today", TODAY, *args])
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / "MARKER").exists()
+    assert "mine.j2:2: error:" in result.output or "agenda.txt.j2:2: error:" in result.output
+
+
+def test_the_documented_template_features_work_in_the_sandbox(vault: Path) -> None:
+    (vault / "templates").mkdir()
+    (vault / "templates" / "agenda.txt.j2").write_text(
+        "{% for d in dates | sort(attribute='name') %}{{ d | wikilink }} "
+        "{{ d.in_days | days }}{{ loop.cycle(',', ';') }}{% endfor %}\n"
+        "{{ follow_ups | length | plural('follow-up') }} {{ style('x', fg='red') }} "
+        "{{ '[[Jane Doe|Jane]]' | unlink }} {{ dates[0].keys() | list | length > 0 }}\n",
+        encoding="utf-8",
+    )
+    result = agenda(vault)
+    assert result.output == (
+        "[[Jane Doe]] in 6 days,[[Max Mustermann|Maximilian Mustermann]] in 13 days;"
+        "[[Zoë Müller]] in 4 days,2 follow-ups x Jane True\n"
+    )
