@@ -34,6 +34,37 @@ def write_options(f: F) -> F:
     return click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")(f)
 
 
+class ValuesCommand(click.Command):
+    """A command whose VALUEs may begin with a dash followed by a digit (``--03-14``, ``-5``):
+    those are values, as no option begins with a digit. Any other word that begins with a dash
+    before ``--`` must be one of the command's options; an unknown one is a usage error (exit 2,
+    nothing written) with the nearest option suggested, never part of the value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        import difflib
+
+        known = {name for param in self.get_params(ctx) for name in param.opts}
+        known.update(name for param in self.get_params(ctx) for name in param.secondary_opts)
+        for arg in args:
+            if arg == "--":
+                break
+            if len(arg) < 2 or arg[0] != "-" or arg.lstrip("-")[:1].isdigit():
+                continue
+            option = arg.split("=", 1)[0]
+            if option in known:
+                continue
+            close = difflib.get_close_matches(option, sorted(known), n=1, cutoff=0.6)
+            raise click.NoSuchOption(
+                option,
+                message=f"No such option '{option}'."
+                + (f" Did you mean '{close[0]}'?" if close else "")
+                + f" A value that begins with '-' goes after '--': "
+                f"netzmd {ctx.info_name} NAME KEY -- {arg}",
+                ctx=ctx,
+            )
+        return super().parse_args(ctx, args)
+
+
 def _note(session: Session, name: str) -> Note:
     """The note NAME means, read for writing. A note that cannot be read is not among the
     contacts; when NAME means one of those, say why netzmd will not write to it."""
@@ -313,7 +344,7 @@ def done(
 # --- set, unset, snooze ---------------------------------------------------------------------------
 
 
-@main.command(name="set", context_settings={"ignore_unknown_options": True})
+@main.command(name="set", cls=ValuesCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("name")
 @click.argument("key")
 @click.argument("values", metavar="VALUE...", nargs=-1, required=True)
@@ -335,11 +366,15 @@ def set_(
     are true or false. A value that a YAML 1.1 reader such as Obsidian would misread (NO,
     0170123, 12:30, [[Link]]) is quoted. Setting a key to the value it has writes nothing.
 
+    A VALUE may begin with a dash and a digit (--03-14, -5); any other VALUE that begins with
+    a dash goes after `--`, so that a mistyped option is never written into the note.
+
     \b
     Examples:
       netzmd set jane company "Bar AG"
       netzmd set max tags ex-colleague cloud terraform
       netzmd set zoe birthday --03-14
+      netzmd set jane motto -- -ish
       netzmd set max "dates.work anniversary" 2019-04-01
       netzmd set jane introduced_by "[[Zoë Müller]]"
     """

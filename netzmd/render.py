@@ -109,7 +109,7 @@ def render(vault: Vault | None, template: str, data: dict[str, Any], *, color: b
         ) from None
     try:
         return tmpl.render(**data)
-    except jinja2.sandbox.SecurityError as exc:
+    except jinja2.exceptions.SecurityError as exc:
         filename = tmpl.filename or name
         line = _template_line(exc, filename)
         raise TemplateProblem(

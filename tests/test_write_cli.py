@@ -639,3 +639,47 @@ def test_the_commands_are_listed_in_the_main_help() -> None:
     result = CliRunner().invoke(main, ["--help"])
     for command in WRITE_COMMANDS:
         assert f"  {command} " in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "unknown", "suggestion"),
+    [
+        (["set", "jane", "company", "Bar AG", "--dryrun"], "--dryrun", "--dry-run"),
+        (["set", "jane", "city", "Berlin", "--no-comit"], "--no-comit", "--no-commit"),
+        (["set", "zoe", "company", "X", "--today", "2026-12-05"], "--today", None),
+        (["set", "zoe", "--dry-rn", "company", "X"], "--dry-rn", "--dry-run"),
+        (["set", "zoe", "company", "X", "-x"], "-x", None),
+        (["set", "zoe", "company", "X", "--dry-run=yes"], None, None),
+        (["unset", "jane", "company", "--dryrun"], "--dryrun", "--dry-run"),
+        (["log", "jane", "-m", "x", "--no-comit"], "--no-comit", "--no-commit"),
+        (["follow-up", "jane", "-m", "x", "--due", "3d", "--dryrun"], "--dryrun", "--dry-run"),
+        (["snooze", "jane", "3m", "--dryrun"], "--dryrun", "--dry-run"),
+        (["done", "jane", "CFP", "--dryrun"], "--dryrun", "--dry-run"),
+        (["add", "New Person", "--dryrun"], "--dryrun", "--dry-run"),
+    ],
+)
+def test_an_unknown_option_is_a_usage_error_and_writes_nothing(
+    vault: Path, args: list[str], unknown: str | None, suggestion: str | None
+) -> None:
+    before = snapshot(vault)
+    result = run(vault, *args)
+    assert result.exit_code == 2, result.output
+    assert snapshot(vault) == before
+    if unknown is not None:
+        assert f"No such option '{unknown}'." in result.output
+    if suggestion is not None:
+        assert f"'{suggestion}'" in result.output.split("Did you mean", 1)[1]
+
+
+def test_set_values_that_begin_with_a_dash(vault: Path) -> None:
+    assert run(vault, "set", "zoe", "birthday", "--03-14").exit_code == 0
+    assert 'birthday: "--03-14"' in read(vault, "contacts/Zoë Müller.md")
+    assert run(vault, "set", "zoe", "score", "-5", "--no-commit").exit_code == 0
+    assert 'score: "-5"' in read(vault, "contacts/Zoë Müller.md")
+    result = run(vault, "set", "jane", "motto", "--no-commit", "--", "-ish")
+    assert result.exit_code == 0, result.output
+    assert 'motto: "-ish"\n' in read(vault, "contacts/Jane Doe.md")
+    refused = run(vault, "set", "jane", "motto", "-ish")
+    assert refused.exit_code == 2
+    assert "netzmd set NAME KEY -- -ish" in refused.output
+    assert "goes after `--`" in run(vault, "set", "--help").output
