@@ -145,14 +145,15 @@ def unset_value(note: Note, key: str) -> Plan:
 
 
 def relative_date(text: str, today: date, what: str) -> date:
-    """``YYYY-MM-DD``, or a span from today such as ``10d``, ``2w``, ``3m``, ``1y``."""
-    from netzmd.dates import date_or_span
+    """``YYYY-MM-DD``, ``today``, ``tomorrow``, a span from today such as ``10d``, ``2w``,
+    ``3m``, ``1y``, or a weekday (the next one after today)."""
+    from netzmd.dates import day_ahead
 
-    when = date_or_span(text, today)
+    when = day_ahead(text, today)
     if when is None:
         raise UsageError(
             f"{what} '{text.strip()}' is neither a date (YYYY-MM-DD) nor a span such as 10d, "
-            "2w, 3m, 1y"
+            "2w, 3m, 1y, nor today, tomorrow or a weekday such as monday"
         )
     return when
 
@@ -210,13 +211,35 @@ def log(notes: Sequence[Note], when: date, kind: str | None, message: str, today
     return Plan(changes, f"{subject}\n\n{when.isoformat()} {message}")
 
 
-def follow_up(note: Note, message: str, due: date) -> Plan:
+def recurrence_rule(text: str) -> str:
+    """``--every`` as the rule written after 🔁: ``3 months`` or ``every 3 months`` →
+    ``every 3 months``. A rule that ``done`` could not continue is a usage error."""
+    from netzmd import recurrence
+
+    words = " ".join(text.split())
+    rule = words if words.lower().startswith("every ") else f"every {words}"
+    if recurrence.parse(rule) is None:
+        raise UsageError(
+            f"--every '{text.strip()}' is not a rule netzmd understands",
+            hint="Rules: N days|weeks|months|years (or day, week, month, year), weekday, "
+            "monday … sunday, week on Monday and Thursday, month on the 1st|the last|the "
+            "2nd last Friday; each may end in 'when done'. E.g. --every '3 months'.",
+        )
+    return rule
+
+
+def follow_up(note: Note, message: str, due: date, every: str | None = None) -> Plan:
     message = check_message(message, "the follow-up text (-m)")
     if any(sign in message for sign in writer.TASK_SIGNS):
-        raise UsageError("leave the task emoji (📅 ✅ …) out of the text; --due sets the date")
-    new = writer.add_follow_up(note.text, message, due)
-    said = [f"{note.rel}: + {writer.follow_up_line(message, due)}"]
-    text = f"follow-up: {note.contact.name}: {message} (due {due.isoformat()})"
+        raise UsageError(
+            "leave the task emoji (📅 🔁 ✅ …) out of the text; --due sets the date, --every "
+            "the repetition"
+        )
+    rule = recurrence_rule(every) if every is not None else None
+    new = writer.add_follow_up(note.text, message, due, rule)
+    said = [f"{note.rel}: + {writer.follow_up_line(message, due, rule)}"]
+    recurs = f", {rule}" if rule else ""
+    text = f"follow-up: {note.contact.name}: {message} (due {due.isoformat()}{recurs})"
     return Plan([_change(note, new, said)], text)
 
 

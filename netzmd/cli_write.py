@@ -273,7 +273,14 @@ def log(
     "--due",
     required=True,
     metavar="DATE|SPAN",
-    help="Due date: YYYY-MM-DD, or a span from today such as 3d, 2w, 1m.",
+    help="Due: YYYY-MM-DD, today, tomorrow, a span from today (3d, 2w, 1m, 1y), or a weekday "
+    "(monday: the next Monday after today).",
+)
+@click.option(
+    "--every",
+    metavar="RULE",
+    help="Repeat it: '3 months', 'week on Monday', 'month on the last Friday', … "
+    "(written 🔁 every RULE; done adds the next one).",
 )
 @write_options
 @today_option
@@ -283,6 +290,7 @@ def follow_up(
     name: str,
     message: str,
     due: str,
+    every: str | None,
     dry_run: bool,
     no_commit: bool,
     today: date | None,
@@ -290,18 +298,22 @@ def follow_up(
     """Add a follow-up: `- [ ] TEXT 📅 DATE` under the note's ## Follow-ups heading.
 
     The heading is made at the end of the note when missing. The task is in the format of the
-    Obsidian Tasks plugin, so it shows up there too.
+    Obsidian Tasks plugin, so it shows up there too. With --every it recurs (`🔁 every 3
+    months`): any rule that `netzmd done` understands (see `netzmd done --help`); another one
+    is a usage error that lists them.
 
     \b
     Examples:
       netzmd follow-up max -m "send him the Terraform module" --due 2026-12-01
       netzmd follow-up jane -m "ask about the CFP" --due 2w
+      netzmd follow-up zoe -m "call" --due friday
+      netzmd follow-up jane -m "call" --due 2026-12-01 --every "3 months"
     """
     from netzmd import changes
 
     day = real_today(today)
     when = changes.relative_date(due, day, "--due")
-    plan = changes.follow_up(_note(session, name), message, when)
+    plan = changes.follow_up(_note(session, name), message, when, every)
     _finish(session, plan, dry_run, no_commit)
 
 
@@ -419,8 +431,8 @@ def snooze(
 ) -> None:
     """Keep a contact off "keep in touch" until a date: sets snooze_until.
 
-    UNTIL is a date (YYYY-MM-DD) or a span from today: 10d, 2w, 3m, 1y. 'netzmd unset NAME
-    snooze_until' ends the snooze.
+    UNTIL is a date (YYYY-MM-DD), a span from today (10d, 2w, 3m, 1y), tomorrow, or a weekday
+    (the next one after today). 'netzmd unset NAME snooze_until' ends the snooze.
 
     \b
     Examples:

@@ -189,3 +189,23 @@ def date_or_span(text: str, today: date, *, back: bool = False) -> date | None:
     if span is None or not text[:1].isdigit():
         return None
     return span.subtract_from(today) if back else span.add_to(today)
+
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def day_ahead(text: str, today: date) -> date | None:
+    """A day as people name one ahead: ``YYYY-MM-DD``, ``today``, ``tomorrow``, a span from
+    today (``3d``, ``2w``, ``1m``, ``1y``), or a weekday (``monday`` or ``mon``: the next one
+    *after* today, so on a Monday ``monday`` is a week ahead). None when it is none of these."""
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    if len(word) >= 3:
+        for number, name in enumerate(_WEEKDAY_NAMES):
+            if name.startswith(word) and (word == name or len(word) == 3):
+                ahead = (number - today.weekday() - 1) % 7 + 1
+                return today + timedelta(days=ahead)
+    return date_or_span(text, today)

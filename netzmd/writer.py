@@ -1032,14 +1032,16 @@ def _tasks(c: Contact) -> list[tuple[Any, ...]]:
     return [(f.due, f.text, f.done, f.done_on) for f in c.follow_ups]
 
 
-def follow_up_line(message: str, due: date | None) -> str:
-    return f"- [ ] {message}" + (f" 📅 {due.isoformat()}" if due else "")
+def follow_up_line(message: str, due: date | None, every: str | None = None) -> str:
+    """``- [ ] TEXT 🔁 every … 📅 DUE``, in the order the Tasks plugin writes them."""
+    recurs = f" 🔁 {every}" if every else ""
+    return f"- [ ] {message}{recurs}" + (f" 📅 {due.isoformat()}" if due else "")
 
 
-def add_follow_up(text: str, message: str, due: date | None) -> str:
-    """Add ``- [ ] TEXT 📅 DUE`` after the last task under ``## Follow-ups`` (the heading made at
-    the end of the note when missing)."""
-    line = follow_up_line(message, due)
+def add_follow_up(text: str, message: str, due: date | None, every: str | None = None) -> str:
+    """Add ``- [ ] TEXT 📅 DUE`` (with ``🔁 every …`` when it recurs) after the last task under
+    ``## Follow-ups`` (the heading made at the end of the note when missing)."""
+    line = follow_up_line(message, due, every)
     doc = _Doc.of(text)
 
     def place(head: int, end: int) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ from netzmd.dates import (
     PartialDate,
     add_months,
     cadence_problem,
+    day_ahead,
     in_year,
     next_due,
     parse_iso,
@@ -315,3 +316,39 @@ def test_next_due_without_cadence_is_none() -> None:
 )
 def test_next_due_adds_the_cadence(last: date, text: str, expected: date) -> None:
     assert next_due(last, Cadence.parse(text), TODAY) == expected
+
+
+# 2026-11-30 is a Monday.
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("today", "2026-11-30", "2026-11-30"),
+        ("Tomorrow", "2026-11-30", "2026-12-01"),
+        ("tomorrow", "2026-12-31", "2027-01-01"),
+        ("tomorrow", "2028-02-28", "2028-02-29"),
+        ("monday", "2026-11-30", "2026-12-07"),  # the next Monday *after* today
+        ("tuesday", "2026-11-30", "2026-12-01"),
+        ("sunday", "2026-11-30", "2026-12-06"),
+        ("Mon", "2026-12-06", "2026-12-07"),
+        ("fri", "2026-12-31", "2027-01-01"),
+        (" 3d ", "2026-11-30", "2026-12-03"),
+        ("1m", "2027-01-31", "2027-02-28"),
+        ("2026-12-01", "2026-11-30", "2026-12-01"),
+    ],
+)
+def test_day_ahead(text: str, today: str, expected: str) -> None:
+    assert day_ahead(text, date.fromisoformat(today)) == date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", ["", "mo", "mond", "someday", "yesterday", "2026-02-29", "0d"])
+def test_day_ahead_refuses(text: str) -> None:
+    assert day_ahead(text, date(2026, 11, 30)) is None
+
+
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(8999, 12, 24)), st.integers(0, 6))
+def test_a_weekday_is_one_to_seven_days_ahead(today: date, weekday: int) -> None:
+    name = calendar.day_name[weekday].lower()
+    when = day_ahead(name, today)
+    assert when is not None
+    assert when.weekday() == weekday
+    assert 1 <= (when - today).days <= 7

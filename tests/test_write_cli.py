@@ -475,6 +475,9 @@ def test_follow_up(vault: Path) -> None:
     ("args", "message"),
     [
         (["-m", "x", "--due", "soon"], "neither a date"),
+        (["-m", "x", "--due", "2w", "--every", "fortnight"], "--every 'fortnight' is not a rule"),
+        (["-m", "x", "--due", "2w", "--every", "month on the 0th"], "the 2nd last Friday"),
+        (["-m", "x 🔁 every week", "--due", "2w"], "leave the task emoji"),
         (["-m", "x 📅 2026-12-01", "--due", "2w"], "leave the task emoji"),
         (["-m", "x"], "Missing option '--due'"),
     ],
@@ -683,3 +686,35 @@ def test_set_values_that_begin_with_a_dash(vault: Path) -> None:
     assert refused.exit_code == 2
     assert "netzmd set NAME KEY -- -ish" in refused.output
     assert "goes after `--`" in run(vault, "set", "--help").output
+
+
+def test_follow_up_that_recurs_and_friendly_due_days(vault: Path) -> None:
+    # 2026-11-30 is a Monday: 'monday' is the next one, a week ahead.
+    for m, (due, every, line) in zip(
+        ["c1", "c2", "c3", "c4", "c5"],
+        [
+            ("2026-12-01", "3 months", "- [ ] {m} 🔁 every 3 months 📅 2026-12-01"),
+            ("monday", "every week on Monday", "- [ ] {m} 🔁 every week on Monday 📅 2026-12-07"),
+            (
+                "tomorrow",
+                "month on the last  Friday",
+                "- [ ] {m} 🔁 every month on the last Friday 📅 2026-12-01",
+            ),
+            ("today", None, "- [ ] {m} 📅 2026-11-30"),
+            ("3d", "2 weeks when done", "- [ ] {m} 🔁 every 2 weeks when done 📅 2026-12-03"),
+        ],
+        strict=True,
+    ):
+        extra = ["--every", every] if every else []
+        args = ["follow-up", "zoe", "-m", m, "--due", due, *extra, "--today", "2026-11-30"]
+        result = run(vault, *args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"contacts/Zoë Müller.md: + {line.format(m=m)}\n"
+        assert read(vault, "contacts/Zoë Müller.md").endswith(f"{line.format(m=m)}\n")
+        assert run(vault, "done", "zoe", m, "--today", "2026-12-01").exit_code == 0
+    text = read(vault, "contacts/Zoë Müller.md")
+    # done understood every rule it wrote: each recurring one got its next occurrence.
+    assert "- [ ] c1 🔁 every 3 months 📅 2027-03-01\n" in text
+    assert "- [ ] c2 🔁 every week on Monday 📅 2026-12-14\n" in text
+    assert "- [ ] c3 🔁 every month on the last Friday 📅 2026-12-25\n" in text
+    assert "- [ ] c5 🔁 every 2 weeks when done 📅 2026-12-15\n" in text
