@@ -304,6 +304,7 @@ def done(note: Note, text: str | None, today: date) -> Plan:
 
 TEMPLATE = "contact.md.j2"
 FIELDS = (
+    "aliases",
     "company",
     "role",
     "circle",
@@ -311,6 +312,8 @@ FIELDS = (
     "email",
     "phone",
     "city",
+    "linkedin",
+    "birthday",
     "cadence",
     "met",
     "introduced_by",
@@ -336,25 +339,34 @@ def new_contact(
     name: str,
     values: dict[str, Any],
     today: date,
+    *,
+    file: str | None = None,
+    note: str | None = None,
 ) -> Plan:
-    """A new note ``contacts/NAME.md`` from the template, refused when the file exists or the
-    name is taken. ``values``: the fields given (None or empty: left out)."""
+    """A new note ``contacts/NAME.md`` (or ``contacts/FILE.md``) from the template, refused when
+    the file exists or the name is taken. ``values``: the fields given (None or empty: left
+    out); ``note``: text for the body. With ``file`` a second person of a name that is taken
+    can be added: the file name tells them apart (``Jane Doe (Acme)``), so only it (and the
+    aliases) must be free."""
     from netzmd.note import parse_note
     from netzmd.render import render
 
     name = check_message(name, "the name")
-    ident = writer.file_name_for(name)
+    body = check_message(note, "the note text (--note)") if note is not None else None
+    ident = writer.file_name_for(
+        check_message(file, "--file").removesuffix(".md") if file else name
+    )
     rel = f"{CONTACTS}/{ident}.md"
     path = vault.root / rel
+    another = (
+        f". A second person of the same name gets a file name of their own: netzmd add "
+        f"{_arg(name)} --file {_arg(name + ' (company)')}"
+    )
     if os.path.lexists(path):
-        raise NetzmdError(f"{rel} exists already", hint=f"See it with: netzmd show {_arg(rel)}")
-    wanted = {fold(ident), fold(name)}
-    for c in candidates:
-        if wanted & set(c.folded()):
-            raise NetzmdError(
-                f"'{name}' is taken already: {c.name} ({c.path})",
-                hint=f"See it with: netzmd show {_arg(c.path)}",
-            )
+        raise NetzmdError(
+            f"{rel} exists already",
+            hint=f"See it with: netzmd show {_arg(rel)}{'' if file else another}",
+        )
     data: dict[str, Any] = dict.fromkeys(FIELDS)
     for key, value in values.items():
         if key not in FIELDS:
@@ -362,8 +374,21 @@ def new_contact(
         if isinstance(value, str | list):
             value = writer.value_for(key, [value] if isinstance(value, str) else value)
         data[key] = value or None
+    wanted = {fold(ident): "the file name", **{fold(a): "the alias" for a in data["aliases"] or ()}}
+    if file is None:
+        wanted.setdefault(fold(name), "the name")
+    for c in candidates:
+        taken = next((what for key, what in wanted.items() if key in c.folded()), None)
+        if taken is not None:
+            shown = ident if taken == "the file name" else name
+            raise NetzmdError(
+                f"'{shown}' ({taken}) is taken already: {c.name} ({c.path})",
+                hint=f"See it with: netzmd show {_arg(c.path)}{another}",
+            )
     has_fields = name != ident or any(data[k] for k in FIELDS)
-    data.update(name=name, id=ident, today=today, has_fields=has_fields, yaml=writer.yaml_value)
+    data.update(
+        name=name, id=ident, today=today, has_fields=has_fields, note=body, yaml=writer.yaml_value
+    )
     text = render(vault, TEMPLATE, data)
     parsed = parse_note(rel, text.encode("utf-8"))
     if parsed.contact is None or parsed.problems:
@@ -378,6 +403,16 @@ def new_contact(
             f"the template {TEMPLATE} does not keep the name '{name}' (the note reads as "
             f"'{parsed.contact.name}'); nothing was written",
             hint="It needs name: {{ yaml(name) }} when the name differs from the file name.",
+        )
+    fields = writer.read_fields(text)
+    lost = [k for k in FIELDS if data[k] and k not in fields]
+    if body is not None and body not in text:
+        lost.append("note")
+    if lost:
+        raise NetzmdError(
+            f"the template {TEMPLATE} does not write {', '.join(lost)}; nothing was written",
+            hint="A copy of an older built-in template? 'netzmd templates' shows where it comes "
+            "from; 'netzmd templates reset contact.md.j2' removes an unchanged old copy.",
         )
     said = [f"created {rel}"]
     return Plan([Change(rel, path, None, text.encode("utf-8"), said)], f"add: {name}")

@@ -134,6 +134,13 @@ def _finish(session: Session, plan: Plan, dry_run: bool, no_commit: bool) -> Non
 
 @main.command()
 @click.argument("name")
+@click.option(
+    "--file",
+    metavar="FILE",
+    help="The note's file name (without .md), to tell two people of one name apart: "
+    '"Jane Doe (Acme)". Default: NAME.',
+)
+@click.option("--alias", "aliases", multiple=True, help="Another name they go by; repeat for more.")
 @click.option("--company", help="Where they work.")
 @click.option("--role", help="Their role there.")
 @click.option(
@@ -145,8 +152,11 @@ def _finish(session: Session, plan: Plan, dry_run: bool, no_commit: bool) -> Non
 @click.option("--email", help="Email address.")
 @click.option("--phone", help="Phone number, as you write it.")
 @click.option("--city", help="Where they live or work.")
+@click.option("--linkedin", help="Their LinkedIn profile (URL).")
+@click.option("--birthday", help="YYYY-MM-DD, or --MM-DD when the year is unknown.")
 @click.option("--cadence", help="How often to be in touch: 30d, 6w, 3m, 1y, monthly, …")
 @click.option("--met", help="Where and when you met, as text.")
+@click.option("--note", "note_text", metavar="TEXT", help="A first line of notes, under ## Notes.")
 @click.option(
     "--introduced-by",
     "introduced_by",
@@ -160,6 +170,8 @@ def _finish(session: Session, plan: Plan, dry_run: bool, no_commit: bool) -> Non
 def add(
     session: Session,
     name: str,
+    file: str | None,
+    aliases: tuple[str, ...],
     company: str | None,
     role: str | None,
     circle: str | None,
@@ -167,8 +179,11 @@ def add(
     email: str | None,
     phone: str | None,
     city: str | None,
+    linkedin: str | None,
+    birthday: str | None,
     cadence: str | None,
     met: str | None,
+    note_text: str | None,
     introduced_by: str | None,
     edit: bool,
     dry_run: bool,
@@ -177,15 +192,20 @@ def add(
 ) -> None:
     """Add a contact: a new note contacts/NAME.md from the template contact.md.j2.
 
-    Only the fields given go into the front matter. Refused when the file exists or NAME or
-    the file name is already a contact's name or alias. Characters that file names or Obsidian
-    links do not allow (/ \\ : * ? " < > | # ^ [ ]) become '-' in the file name; name: keeps
-    them. The template is looked up in the vault's templates/ first, then the built-in one.
+    Only the fields given go into the front matter, all in one note and one commit. Refused
+    when the file exists or NAME, an alias or the file name is already a contact's name or
+    alias. A second person of a name that is taken gets a file name of their own with --file;
+    then the file name picks each of them in every command. Characters that file names or
+    Obsidian links do not allow (/ \\ : * ? " < > | # ^ [ ]) become '-' in the file name;
+    name: keeps them. The template is looked up in the vault's templates/ first, then the
+    built-in one.
 
     \b
     Examples:
       netzmd add "Jane Doe" --company "Acme GmbH" --circle competence --tag cloud
       netzmd add "Max Mustermann" --introduced-by jane --cadence 3m --edit
+      netzmd add "Ana Lima" --alias Ana --birthday --03-14 --note "met at PyCon"
+      netzmd add "Jane Doe" --file "Jane Doe (Acme)" --company Acme
       netzmd add "AC/DC Fan Club" --dry-run
     """
     from netzmd import changes, queries
@@ -195,6 +215,7 @@ def add(
     editor = changes.editor_command() if edit else None
     candidates = queries.candidates(session.index)
     values: dict[str, Any] = {
+        "aliases": list(aliases) or None,
         "company": company,
         "role": role,
         "circle": circle,
@@ -202,12 +223,16 @@ def add(
         "email": email,
         "phone": phone,
         "city": city,
+        "linkedin": linkedin,
+        "birthday": birthday,
         "cadence": cadence,
         "met": met,
         "introduced_by": changes.link_to(candidates, introduced_by) if introduced_by else None,
     }
     given = {k: v for k, v in values.items() if v}
-    plan = changes.new_contact(session.vault, candidates, name, given, real_today(today))
+    plan = changes.new_contact(
+        session.vault, candidates, name, given, real_today(today), file=file, note=note_text
+    )
     if dry_run or editor is None:
         _finish(session, plan, dry_run, no_commit)
         return

@@ -39,14 +39,22 @@ class Match:
 
 
 def find(query: str, candidates: list[Candidate]) -> Match:
-    """Exact id, name or alias first; then a unique prefix of one of them; then a unique prefix of
-    a word in a name (``muller`` finds Zoë Müller). A path (``contacts/x.md``) matches its note."""
+    """A path (``contacts/x.md``) matches its note; then the file name (with or without ``.md``)
+    wins over the names and aliases of other notes, so that of two people called Jane Doe,
+    ``Jane Doe`` is ``Jane Doe.md`` and ``Jane Doe (Acme)`` the other. Then an exact name or
+    alias; then a unique prefix of one of them; then a unique prefix of a word in a name
+    (``muller`` finds Zoë Müller). Case and accents are ignored throughout."""
     wanted = fold(query.removesuffix(".md"))
     if not wanted:
         return Match(None, [], [])
     for c in candidates:
         if query == c.path or query.removeprefix("./") == c.path:
             return Match(c, [], [])
+    by_file = [c for c in candidates if fold(c.id) == wanted]
+    if len(by_file) == 1:
+        return Match(by_file[0], [], [])
+    if by_file:  # the same file name in several folders: only the path tells them apart
+        return Match(None, sorted(by_file, key=lambda c: c.path), [])
     stages = (
         lambda key: key == wanted,
         lambda key: key.startswith(wanted),

@@ -3,6 +3,8 @@ edit — every option, what they print, and what they refuse."""
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
 import sys
 from collections.abc import Mapping
@@ -718,3 +720,129 @@ def test_follow_up_that_recurs_and_friendly_due_days(vault: Path) -> None:
     assert "- [ ] c2 🔁 every week on Monday 📅 2026-12-14\n" in text
     assert "- [ ] c3 🔁 every month on the last Friday 📅 2026-12-25\n" in text
     assert "- [ ] c5 🔁 every 2 weeks when done 📅 2026-12-15\n" in text
+
+
+# --- add in one go, two people with one name (issue 10, item 12) ----------------------------------
+
+
+def test_add_takes_every_field_in_one_note_and_one_commit(vault: Path) -> None:
+    import subprocess
+
+    env = {"GIT_AUTHOR_DATE": "2026-11-27T10:00:00", "GIT_COMMITTER_DATE": "2026-11-27T10:00:00"}
+    env |= {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start"]):
+        subprocess.run(["git", *args], cwd=vault, check=True, env={**os.environ, **env})
+    result = run(
+        vault, "add", "Ana Lima", "--alias", "Ana", "--alias", "A. Lima", "--email",
+        "ana@example.com", "--phone", "0170123", "--city", "Köln", "--birthday", "--03-14",
+        "--linkedin", "https://www.linkedin.com/in/example", "--role", "CTO", "--met",
+        "PyCon 2026", "--note", "prefers mornings: call before 10", "--today", TODAY, env=env,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert read(vault, "contacts/Ana Lima.md") == (
+        "---\n"
+        "aliases: [Ana, A. Lima]\n"
+        "role: CTO\n"
+        "email: ana@example.com\n"
+        'phone: "0170123"\n'
+        "city: Köln\n"
+        "linkedin: https://www.linkedin.com/in/example\n"
+        'birthday: "--03-14"\n'
+        "met: PyCon 2026\n"
+        "---\n"
+        "\n"
+        "## Notes\n"
+        "\n"
+        "prefers mornings: call before 10\n"
+        "\n"
+        "## Log\n"
+        "\n"
+        "## Follow-ups\n"
+    )
+    log = subprocess.run(
+        ["git", "log", "--format=%s", "--name-only", "-1"], cwd=vault, capture_output=True,
+        text=True, check=True,
+    ).stdout  # fmt: skip
+    assert log.split() == ["add:", "Ana", "Lima", "contacts/Ana", "Lima.md"]
+    shown = json.loads(run(vault, "show", "a. lima", "--format", "json").stdout)
+    assert shown["birthday"] == "--03-14"
+    assert shown["aliases"] == ["Ana", "A. Lima"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--birthday", "sometime"], "birthday 'sometime' is not a date"),
+        (["--birthday", "2023-02-29"], "is not a date"),
+        (["--alias", "JD"], "'Ana Lima' (the alias) is taken already: Jane Doe"),
+        (["--note", "  "], "--note) is empty"),
+        (["--file", "Jane Doe"], "contacts/Jane Doe.md exists already"),
+        (["--file", "jd"], "'jd' (the file name) is taken already: Jane Doe"),
+    ],
+)
+def test_add_refuses_bad_new_fields(vault: Path, args: list[str], message: str) -> None:
+    before = snapshot(vault)
+    result = run(vault, "add", "Ana Lima", *args)
+    assert result.exit_code in (1, 2), result.output
+    assert message in result.output
+    assert snapshot(vault) == before
+
+
+def test_an_old_template_that_drops_a_field_writes_nothing(vault: Path) -> None:
+    (vault / "templates").mkdir()
+    (vault / "templates" / "contact.md.j2").write_text(
+        "---\nname: {{ yaml(name) }}\n{% if email %}email: {{ yaml(email) }}\n{% endif %}---\n",
+        encoding="utf-8",
+    )
+    before = snapshot(vault)
+    result = run(vault, "add", "Ana Lima", "--email", "a@example.com", "--birthday", "--03-14")
+    assert result.exit_code == 1
+    assert "does not write birthday; nothing was written" in result.output
+    assert "netzmd templates reset contact.md.j2" in result.output
+    assert snapshot(vault) == before
+    assert run(vault, "add", "Ana Lima", "--email", "a@example.com").exit_code == 0
+
+
+def test_two_people_with_one_name(vault: Path) -> None:
+    refused = run(vault, "add", "Jane Doe")
+    assert refused.exit_code == 1
+    assert "--file 'Jane Doe (company)'" in refused.output
+    result = run(vault, "add", "Jane Doe", "--file", "Jane Doe (Acme)", "--company", "Acme")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "created contacts/Jane Doe (Acme).md\n"
+    assert read(vault, "contacts/Jane Doe (Acme).md").startswith(
+        "---\nname: Jane Doe\ncompany: Acme\n---\n"
+    )
+    # The exact file name wins over the names and aliases of other notes ...
+    for query, path in [
+        ("Jane Doe", "contacts/Jane Doe.md"),
+        ("jane doe", "contacts/Jane Doe.md"),
+        ("Jane Doe.md", "contacts/Jane Doe.md"),
+        ("Jane Doe (Acme)", "contacts/Jane Doe (Acme).md"),
+        ("jane doe (acme).md", "contacts/Jane Doe (Acme).md"),
+        ("JD", "contacts/Jane Doe.md"),
+    ]:
+        shown = json.loads(run(vault, "show", query, "--format", "json").stdout)
+        assert shown["path"] == path, query
+    # ... in every command that takes NAME.
+    logged = run(vault, "log", "Jane Doe (Acme)", "-m", "lunch", "--today", TODAY, "--no-commit")
+    assert logged.exit_code == 0, logged.output
+    assert logged.stdout.startswith("contacts/Jane Doe (Acme).md: + - 2026-11-27 lunch")
+    # Anything else that matches both lists the file names to use.
+    ambiguous = run(vault, "show", "jane")
+    assert ambiguous.exit_code == 1
+    assert "(contacts/Jane Doe.md)" in ambiguous.output
+    assert "(contacts/Jane Doe (Acme).md)" in ambiguous.output
+
+
+def test_one_file_name_in_two_folders_needs_the_path(vault: Path) -> None:
+    (vault / "contacts" / "old").mkdir()
+    (vault / "contacts" / "old" / "Jane Doe.md").write_text("---\nname: Jane D.\n---\n")
+    result = run(vault, "show", "Jane Doe")
+    assert result.exit_code == 1
+    assert "(contacts/Jane Doe.md)" in result.output
+    assert "(contacts/old/Jane Doe.md)" in result.output
+    shown = run(vault, "show", "contacts/old/Jane Doe.md", "--format", "json")
+    assert json.loads(shown.stdout)["name"] == "Jane D."
