@@ -655,12 +655,36 @@ def _block_item_prefix(doc: _Doc, fm: _FrontMatter) -> str | None:
     None when it has none (new lists are then written ``[a, b]``)."""
     for entry in fm.entries:
         node = entry.value
-        if node.kind == "seq" and not node.flow and node.children:
-            item = node.children[0]
-            if item.kind == "scalar":
-                line, col = item.start
-                return _content(doc.lines[line])[:col]
+        first = node.children[0] if node.kind == "seq" and node.children else None
+        if first is not None and first.kind == "scalar" and not node.flow:
+            return _list_prefix(doc, node)
     return None
+
+
+_ITEM_HEAD = re.compile(r" *-[ \t]+")
+
+
+def _list_prefix(doc: _Doc, node: _Node) -> str:
+    """How a new item of the block list ``node`` begins (``"  - "``): as its first item with a
+    value on its dash line, else the dash's indentation and ``- ``. An empty item (``-`` or
+    ``- ``, as Obsidian's templates write) is no model: its value would follow the dash."""
+    for item in node.children:
+        if item.kind == "scalar" and item.start != item.end:
+            line, col = item.start
+            head = _content(doc.lines[line])[:col]
+            if _ITEM_HEAD.fullmatch(head):
+                return head
+    line, col = node.start
+    return _content(doc.lines[line])[:col] + "- "
+
+
+def _fill_empty(line: str, col: int, prefix: str, new: str) -> str:
+    """An empty list item's line (``-``, ``- ``, ``-  # comment``; the empty value at ``col``,
+    right after the dash) with ``new`` as its value; a comment stays."""
+    text = _content(line)
+    if not text[col:].strip():
+        return prefix + new + _ending(line)
+    return _respan(line, col, col, " " + new)
 
 
 def _colon_prefix(doc: _Doc, key: _Node) -> tuple[str, str]:
@@ -762,7 +786,7 @@ def _set_block_list(doc: _Doc, node: _Node, old: list[str], new: list[str]) -> N
     """Rewrite a block list item by item: items that stay keep their lines (and comments), comment
     lines between items stay, new items take the indentation of the first item."""
     items = node.children
-    prefix = _content(doc.lines[items[0].start[0]])[: items[0].start[1]]
+    prefix = _list_prefix(doc, node)
     item_lines = [list(range(c.start[0], c.last + 1)) for c in items]
     out: list[str] = []
     position = items[0].start[0]
@@ -782,18 +806,22 @@ def _set_block_list(doc: _Doc, node: _Node, old: list[str], new: list[str]) -> N
                 out.extend(doc.lines[item_lines[i][0] : item_lines[i][-1] + 1])
                 position = item_lines[i][-1] + 1
             continue
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            for i, value in zip(range(i1, i2), new[j1:j2], strict=True):
+        if tag == "replace":  # item by item in place; the rest of the longer side below
+            paired = min(i2 - i1, j2 - j1)
+            for i, value in zip(range(i1, i1 + paired), new[j1 : j1 + paired], strict=True):
                 keep_until(item_lines[i][0])
                 item = items[i]
                 if item.one_line and item.style not in ("|", ">"):
                     line = doc.lines[item.start[0]]
-                    out.append(_respan(line, item.start[1], item.end[1], yaml_scalar(value)))
+                    if item.start == item.end:  # an empty item: "-" or "- "
+                        out.append(_fill_empty(line, item.start[1], prefix, yaml_scalar(value)))
+                    else:
+                        out.append(_respan(line, item.start[1], item.end[1], yaml_scalar(value)))
                 else:
                     out.append(new_line(value))
                 position = item_lines[i][-1] + 1
-            continue
-        if i1 < i2:  # delete (or an uneven replace): drop the old items, keep what is between
+            i1, j1 = i1 + paired, j1 + paired
+        if i1 < i2:  # delete: drop the old items, keep what is between
             for i in range(i1, i2):
                 keep_until(item_lines[i][0])
                 position = item_lines[i][-1] + 1

@@ -117,6 +117,18 @@ CASES: list[tuple[str, str, str]] = [
     ("follow-up", "newest-first", "follow-up NAME -m 'send the paper' --due 2026-12-15"),
     ("done", "newest-first", "done NAME book"),
     ("unset", "newest-first", "unset NAME last_contact"),
+    # Obsidian templates: lists holding an empty item ("-", "- ", "  -", "  - ")
+    ("set-tags", "obsidian-empty-items", "set NAME tags a b"),
+    ("set-tags-one", "obsidian-empty-items", "set NAME tags cloud"),
+    ("set-aliases", "obsidian-empty-items", "set NAME aliases Janie 'J. Roe'"),
+    ("set-new-list", "obsidian-empty-items", "set NAME emails jane@example.com"),
+    ("unset-tags", "obsidian-empty-items", "unset NAME tags"),
+    ("log", "obsidian-empty-items", "log NAME -m 'call' --date 2026-11-02"),
+    ("set-tags", "obsidian-empty-items-crlf", "set NAME tags a b"),
+    ("set-aliases", "obsidian-empty-items-crlf", "set NAME aliases Max"),
+    ("set-aliases-two", "obsidian-empty-items-crlf", "set NAME aliases Max Maxi Mäx"),
+    ("set-new-list", "obsidian-empty-items-crlf", "set NAME phones 0170123 '+49 30 1234'"),
+    ("unset-aliases", "obsidian-empty-items-crlf", "unset NAME aliases"),
 ]
 
 _TAKES_TODAY = {"log", "follow-up", "done", "snooze", "add"}
@@ -207,6 +219,7 @@ def test_changed_lines_are_only_the_intended_ones() -> None:
                 stripped = line.strip().lstrip("\ufeff")
                 assert (
                     stripped.startswith((f"{key}:", "- ", "#", "max.m@"))
+                    or stripped == "-"  # an empty list item
                     or line.startswith("  ")
                     or not stripped
                 ), (case, source, line)
@@ -393,6 +406,29 @@ BODY_LINES = [
 ]
 
 
+EMPTY_ITEM_TAILS = ["", " ", "   ", " # empty", "    # aligned"]
+
+
+def empty_item_list(
+    draw: st.DrawFn, key: str, items: list[str], dash: str | None = None
+) -> tuple[list[str], list[str | None]]:
+    """A block list with at least one empty item among ``items``, in one of the forms
+    ``-``, ``- ``, ``  -``, ``  - `` (some with a comment): its lines and the value it reads as."""
+    dash = dash if dash is not None else draw(st.sampled_from(["-", "  -"]))
+    slots: list[str | None] = list(items)
+    for _ in range(draw(st.integers(1, 2))):
+        slots.insert(draw(st.integers(0, len(slots))), None)
+    lines = [f"{key}:"]
+    for slot in slots:
+        if draw(st.integers(0, 4)) == 0:
+            lines.append(dash.replace("-", "# between"))
+        if slot is None:
+            lines.append(dash + draw(st.sampled_from(EMPTY_ITEM_TAILS)))
+        else:
+            lines.append(f"{dash} {writer.yaml_scalar(slot)}")
+    return lines, slots
+
+
 @st.composite
 def entries(draw: st.DrawFn, key: str) -> tuple[list[str], Any]:
     """One front-matter entry in some style: its lines and the value it reads as."""
@@ -402,7 +438,10 @@ def entries(draw: st.DrawFn, key: str) -> tuple[list[str], Any]:
         return [f"{key}: {when.isoformat()}{comment}"], when
     if key in LIST_KEYS:
         items = draw(st.lists(words, min_size=1, max_size=4))
-        style = draw(st.sampled_from(["flow", "block", "block0", "scalar"]))
+        style = draw(st.sampled_from(["flow", "block", "block0", "scalar", "empty-items"]))
+        if style == "empty-items":  # Obsidian's templates: "tags:" then "- " or "  -"
+            lines, value = empty_item_list(draw, key, items)
+            return [lines[0] + comment, *lines[1:]], value
         if style == "scalar":
             return [f"{key}: {writer.yaml_scalar(items[0])}{comment}"], items[0]
         if style == "flow":
@@ -543,6 +582,63 @@ def test_unset_removes_only_its_lines(data: st.DataObject) -> None:
     assert writer.same(writer.read_fields(new), fields)
 
 
+@given(st.data())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_lists_with_empty_items_are_edited_byte_minimally(data: st.DataObject) -> None:
+    """Obsidian's empty list item (``tags:`` then ``- `` or ``  -``): ``set`` replaces the list,
+    adds to it, and makes a new list after it; only the list's item lines change, kept items
+    and comment lines stay byte for byte, every new item line is the list's dash, one space and
+    the value; ``unset`` removes exactly the key and its lines."""
+    key = data.draw(st.sampled_from(["tags", "aliases"]))
+    dash = data.draw(st.sampled_from(["-", "  -"]))
+    kept = data.draw(st.lists(words, max_size=3, unique=True))
+    lines, _ = empty_item_list(data.draw, key, kept, dash)
+    before = ["---", "name: X  # the name"]
+    after = ["circle: career", "---", "", "## Log", "", "- 2026-01-01 call"]
+    eol = data.draw(st.sampled_from(["\n", "\r\n"]))
+    text = eol.join(before + lines + after) + eol
+    mode = data.draw(st.sampled_from(["replace", "add", "new key"]))
+    if mode == "replace":
+        value = data.draw(st.lists(words, min_size=1, max_size=4, unique=True))
+    elif mode == "add":  # set KEY with the items it has plus more
+        extra = data.draw(st.lists(words, min_size=1, max_size=3, unique=True))
+        value = kept + [w for w in extra if w not in kept]
+    else:
+        value = data.draw(st.lists(words, min_size=1, max_size=3, unique=True))
+    target = "emails" if mode == "new key" else key
+    new = writer.set_field(text, target, value)
+    fields = writer.read_fields(new)
+    assert writer.same(fields[target], value)
+    assert {k: v for k, v in fields.items() if k != target} == {
+        k: v for k, v in writer.read_fields(text).items() if k != target
+    }
+    old_lines, new_lines = text.split(eol), new.split(eol)
+    head, tail = len(before) + 1, len(after) + 1  # the key line stays too
+    assert new_lines[:head] == old_lines[:head]
+    if mode == "new key":  # a new list at the end, in the style of the one with empty items
+        at = len(old_lines) - len(after)  # after "circle: career", before "---"
+        made = ["emails:"] + [f"{dash} {writer.yaml_scalar(v)}" for v in value]
+        assert new_lines == old_lines[:at] + made + old_lines[at:]
+        return
+    assert new_lines[-tail:] == old_lines[-tail:]
+    old_list, new_list = old_lines[head:-tail], new_lines[head:-tail]
+    made = [line for line in new_list if line not in old_list]
+    comments = [line for line in old_list if line.lstrip().startswith("#")]
+    assert [line for line in new_list if line.lstrip().startswith("#")] == comments
+    for line in made:  # a new item, or an empty one filled in (keeping its comment)
+        assert line.startswith(f"{dash} ") and not line.startswith(f"{dash}  "), line
+    if mode == "add":
+        items = [line for line in old_list if line.startswith(f"{dash} ") and line.strip("- ")]
+        items = [line for line in items if not line.lstrip("- ").startswith("#")]
+        assert [line for line in new_list if line in items] == items  # kept byte for byte
+    # the lines that changed are at most the empty items and the new values
+    empties = len([line for line in old_list if line not in new_list])
+    assert len(made) <= len(value) and empties <= len(old_list) - len(comments)
+    assert writer.set_field(new, target, value) == new
+    unset = writer.unset_field(text, key)
+    assert unset.split(eol) == old_lines[: head - 1] + old_lines[-tail:]
+
+
 def assume_readable(text: str) -> None:
     from hypothesis import assume
 
@@ -622,6 +718,12 @@ def test_log_keeps_date_order(
          "---\ntags:\n- a   # keep\n- c\n---\n"),
         ("---\ntags:\n  - a\n  - b\n---\n", "tags", ["z", "a", "b"],
          "---\ntags:\n  - z\n  - a\n  - b\n---\n"),
+        # an empty item (Obsidian's templates) is filled in, a comment on it stays
+        ("---\ntags:\n- \n---\n", "tags", ["a", "b"], "---\ntags:\n- a\n- b\n---\n"),
+        ("---\ntags:\n  -\n---\n", "tags", ["a"], "---\ntags:\n  - a\n---\n"),
+        ("---\ntags:\n  - x\n  -   # later\n---\n", "tags", ["x", "z"],
+         "---\ntags:\n  - x\n  - z  # later\n---\n"),
+        ("---\ntags:\n-\n---\n", "aliases", ["J"], "---\ntags:\n-\naliases:\n- J\n---\n"),
         # quoted and unusual keys
         ('---\n"my key": 1\n---\n', "my key", "2", '---\n"my key": "2"\n---\n'),
         ("---\nname: x\n---\n", "a: b", "x", '---\nname: x\n"a: b": x\n---\n'),
