@@ -334,21 +334,37 @@ def _line_offset(text: str, line: int) -> int:
     return offset
 
 
-_FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE)
+# A line that may open or close a fenced code block: its run of backticks or tildes, the rest.
+FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$", re.MULTILINE)
+
+
+def fence_after(opened: str | None, run: str, rest: str) -> str | None:
+    """The fence open after a line that begins with ``run`` (three or more backticks or tildes)
+    followed by ``rest``, when ``opened`` was open before it (None: none). As CommonMark says:
+    a backtick fence's info string holds no backtick (```` ```Stack1``` text ```` is inline
+    code, not a fence), and a fence is closed by a run of its own character at least as long,
+    with nothing after it."""
+    if opened is None:
+        return None if run[0] == "`" and "`" in rest else run
+    if run[0] == opened[0] and len(run) >= len(opened) and not rest.strip():
+        return None
+    return opened
 
 
 def _fenced_spans(body: str) -> list[tuple[int, int]]:
     """Character ranges of fenced code blocks (an unclosed fence runs to the end)."""
     spans = []
-    opened: int | None = None
-    for m in _FENCE_LINE.finditer(body):
-        if opened is None:
-            opened = m.start()
-        else:
-            spans.append((opened, m.end()))
-            opened = None
+    opened: str | None = None
+    start = 0
+    for m in FENCE_LINE.finditer(body):
+        now = fence_after(opened, m[1], m[2])
+        if opened is None and now is not None:
+            start = m.start()
+        elif opened is not None and now is None:
+            spans.append((start, m.end()))
+        opened = now
     if opened is not None:
-        spans.append((opened, len(body)))
+        spans.append((start, len(body)))
     return spans
 
 

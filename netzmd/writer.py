@@ -901,7 +901,6 @@ def bump_last_contact(text: str, when: date) -> str:
 
 # --- Body edits -----------------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*(?:[ \t]#+[ \t]*)?$")
 _ITEM_DATE = re.compile(
     r"^(\s*)[-*+]\s+(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
@@ -916,15 +915,20 @@ TASK_SIGNS = "📅⏳🛫✅➕❌🔁⏫🔼🔽⏬🔺🆔⛔🏁"
 
 def _body_lines(doc: _Doc) -> tuple[int, list[tuple[int, str]]]:
     """The first body line's index and every body line outside fenced code, with its index."""
+    from netzmd.note import FENCE_LINE, fence_after
+
     start = len(_head(doc))
     out = []
-    fenced = False
+    opened: str | None = None
     for index in range(start, len(doc.lines)):
         line = _content(doc.lines[index])
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if not fenced:
+        fence = FENCE_LINE.match(line) if "``" in line or "~~" in line else None
+        if fence is not None:
+            now = fence_after(opened, fence[1], fence[2])
+            if now is not None or opened is not None:  # a fence line, or inside one
+                opened = now
+                continue
+        if opened is None:
             out.append((index, line))
     return start, out
 

@@ -896,6 +896,85 @@ def test_fenced_code_is_ignored() -> None:
     assert c.follow_ups == []
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "```Stack1``` text",  # inline code at the start of a line (CommonMark: no fence)
+        "``` `x` ```",
+        "```` a ` b",
+        "   ```js`",
+    ],
+)
+def test_a_line_starting_with_inline_code_is_no_fence(line: str) -> None:
+    c = body(f"{line}\n\n## Log\n\n- 2026-11-01 call\n- [ ] send it 📅 2026-12-01\n")
+    assert [(i.text, i.line) for i in c.interactions] == [("call", 8)]
+    assert [f.line for f in c.follow_ups] == [9]
+
+
+@pytest.mark.parametrize(
+    ("opening", "not_closing", "closing"),
+    [
+        ("```", "``", "```"),
+        ("````md", "```", "`````"),  # a fence closes only with a run at least as long
+        ("```", "~~~", "```"),  # and of its own character
+        ("~~~ `tilde` info", "```", "~~~"),  # backticks in a tilde fence's info are fine
+        ("```python", "``` text", "```  "),  # a closing fence has nothing after it
+    ],
+)
+def test_a_fence_closes_as_commonmark_says(opening: str, not_closing: str, closing: str) -> None:
+    c = body(
+        f"{opening}\n- 2026-01-01 in\n{not_closing}\n- 2026-01-02 in\n{closing}\n- 2026-01-03 out\n"
+    )
+    assert [i.text for i in c.interactions] == ["out"]
+
+
+FENCE_RUNS = ["```", "````", "~~~", "~~~~", "``"]
+FENCE_RESTS = ["", "python", "Stack1``` text", " `x`", "  ", "~~~"]
+
+
+def _reference_fenced(lines: list[str]) -> list[bool]:
+    """CommonMark's rule, line by line and written plainly: is each line fenced (a fence line or
+    inside a fence)?"""
+    out, opened = [], ""
+    for line in lines:
+        stripped = line.lstrip(" ")
+        char = stripped[:1]
+        run = len(stripped) - len(stripped.lstrip(char)) if char in ("`", "~") else 0
+        rest = stripped[run:]
+        if not opened:
+            opens = run >= 3 and not (char == "`" and "`" in rest)
+            opened = char * run if opens else ""
+            out.append(opens)
+            continue
+        out.append(True)
+        if char == opened[0] and run >= len(opened) and not rest.strip():
+            opened = ""
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["", "  "]), st.sampled_from(FENCE_RUNS),
+                  st.sampled_from(FENCE_RESTS)).map(lambda t: "".join(t))
+        | st.sampled_from(["- 2026-01-01 x", "- [ ] t", "## Log", "text ``` text"]),
+        max_size=12,
+    )
+)  # fmt: skip
+def test_fences_follow_commonmark_in_the_reader_and_the_writer(lines: list[str]) -> None:
+    from netzmd import writer
+
+    fenced = _reference_fenced(lines)
+    text = "---\nname: F\n---\n" + "".join(f"{line}\n" for line in lines)
+    c = contact(text)
+    dated = [n + 4 for n, line in enumerate(lines) if line.startswith("- 2026") and not fenced[n]]
+    tasks = [n + 4 for n, line in enumerate(lines) if line.startswith("- [ ]") and not fenced[n]]
+    assert sorted(i.line for i in c.interactions) == dated
+    assert [f.line for f in c.follow_ups] == tasks
+    _, seen = writer._body_lines(writer._Doc.of(text))
+    assert [index - 3 for index, _ in seen] == [n for n in range(len(lines)) if not fenced[n]]
+
+
 def test_body_of_note_without_front_matter_counts_from_line_1() -> None:
     c = contact("- 2026-01-01 a\n- [ ] b 📅 2026-01-02\n")
     assert [i.line for i in c.interactions] == [1]

@@ -117,6 +117,9 @@ CASES: list[tuple[str, str, str]] = [
     ("follow-up", "newest-first", "follow-up NAME -m 'send the paper' --due 2026-12-15"),
     ("done", "newest-first", "done NAME book"),
     ("unset", "newest-first", "unset NAME last_contact"),
+    # a line that begins with inline code (not a fence), and a fence holding a fence
+    ("log", "inline-code", "log NAME -m 'call about Stack1' --date 2026-11-02"),
+    ("follow-up", "inline-code", "follow-up NAME -m 'review the release' --due 2026-12-10"),
     # Obsidian templates: lists holding an empty item ("-", "- ", "  -", "  - ")
     ("set-tags", "obsidian-empty-items", "set NAME tags a b"),
     ("set-tags-one", "obsidian-empty-items", "set NAME tags cloud"),
