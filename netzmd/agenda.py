@@ -13,7 +13,7 @@ repeats (a cadence's cut-off day, a cadence with a last-contact day) is worked o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,7 +23,7 @@ from netzmd.names import fold
 
 if TYPE_CHECKING:
     from netzmd.config import Config, Occasion
-    from netzmd.model import Contact
+    from netzmd.model import Contact, Problem
 
 DEFAULT_DAYS = 14
 
@@ -159,6 +159,9 @@ class Agenda:
     keep_in_touch: list[tuple[Person, Due]]
     dates: list[DateItem]
     greetings: list[Greeting]
+    # What kept notes or settings from being read as written (``queries.agenda_report`` fills
+    # it in): a broken note is on the agenda as it last read without errors, and this says so.
+    problems: list[Problem] = field(default_factory=list)
 
 
 def build_agenda(
@@ -411,4 +414,5 @@ def to_data(agenda: Agenda, news: list[dict[str, Any]]) -> dict[str, Any]:
             for g in agenda.greetings
         ],
         "news": news,
+        "problems": [p.to_json() for p in agenda.problems],
     }

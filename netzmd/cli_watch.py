@@ -69,10 +69,11 @@ def watch(
 
     Starts with a full refresh and writes the agenda note, then watches contacts/, templates/
     and netzmd.toml. After each save (once the editor is done), the index is refreshed, one line
-    says what changed, a note that cannot be read is reported once as path:line (the agenda
-    keeps its last good version until it is fixed), and the agenda note is rewritten when its
-    content changes, and at midnight for the new day. Where there are no file events (the
-    inotify limit is reached, a network drive) it polls instead, and says so.
+    says what changed, a note that cannot be read is reported once as path:line (until it is
+    fixed, the agenda uses the note's last good version and lists the error under Problems), and
+    the agenda note is rewritten when its content changes, and at midnight for the new day.
+    Where there are no file events (the inotify limit is reached, a network drive) it polls
+    instead, and says so.
 
     With --commit, once no note has changed for --quiet-seconds, the changed notes that read
     without errors are committed, and nothing else but the agenda note, with a message that says

@@ -6,8 +6,13 @@ that a second edit within the same timestamp tick could hide behind it ("racy"):
 hash decides. Every command calls ``refresh()`` first, which parses only added and changed files
 and drops removed ones. After a refresh in which no note was racy the scan itself is kept (the
 ``listing`` table): while the next scan gives the same bytes, no row needs comparing. Deleting
-``.netzmd/`` loses nothing. When the cache cannot be written (a read-only vault) the index lives
-in memory for the one run.
+``.netzmd/`` loses nothing. When the cache cannot be written (a read-only folder, a full disk)
+the index lives in memory for the one run, starting from a copy of the cache where it can still
+be read, and says so once (``warnings``).
+
+A note that becomes unreadable keeps its last good version (contact columns, document, dates and
+follow-ups) until it reads again; its row says ``ok=0`` and holds the error. Commands read those
+versions with ``stale=True`` (``id`` is NULL for a note that never read without errors).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ if TYPE_CHECKING:
     from netzmd.agenda import Sources
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 BUSY_MS = 10_000  # how long to wait for another process writing the cache
@@ -53,6 +58,9 @@ CREATE TABLE notes (
     in_fts INTEGER NOT NULL DEFAULT 0  -- 1: the note's text is in the fts table
 );
 CREATE INDEX notes_sort ON notes(sort_key);
+-- the few notes with problems, found without a look at the others
+CREATE INDEX notes_problems ON notes(path) WHERE problems != '[]';
+CREATE INDEX notes_broken ON notes(path) WHERE ok = 0;
 -- the contact's JSON (UTF-8), split where the date-dependent keys go, kept apart so that
 -- scanning notes stays fast
 CREATE TABLE docs (path TEXT PRIMARY KEY, head BLOB NOT NULL, tail BLOB NOT NULL);
@@ -91,7 +99,7 @@ class RefreshStats:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    cached: bool = True  # False: the index is in memory only (read-only vault)
+    cached: bool = True  # False: the index is in memory only (the cache cannot be written)
 
 
 def sort_key(name: str) -> str:
@@ -106,7 +114,11 @@ class Index:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         self.scan_problems: list[Problem] = []
-        self.db, self.persistent = _open(vault.cache / DB_NAME)
+        # What a person should hear once: the cache could not be written, say.
+        self.warnings: list[str] = []
+        self.db, self.persistent, reason = _open(vault.cache / DB_NAME)
+        if reason is not None:
+            self._warn_memory(reason)
 
     def close(self) -> None:
         self.db.close()
@@ -135,8 +147,41 @@ class Index:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(file) + suffix).unlink(missing_ok=True)
             self.db, self.persistent = _connect(str(file)), True
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error) as exc:
             self.db, self.persistent = _connect(":memory:"), False
+            self._warn_memory(_reason(exc))
+
+    def _to_memory(self, exc: sqlite3.Error) -> None:
+        """The cache cannot be written (a full disk, a read-only folder): go on in memory from
+        a copy of what it holds, so that the last good versions of broken notes survive."""
+        memory = _connect(":memory:")
+        try:
+            self.db.backup(memory)
+        except sqlite3.Error:  # unreadable as well: start from nothing
+            memory.close()
+            memory = _connect(":memory:")
+        self.db.close()
+        self.db, self.persistent = memory, False
+        self._warn_memory(_reason(exc))
+
+    def _warn_memory(self, reason: str) -> None:
+        where = self.vault.cache / DB_NAME
+        if "full" not in reason:  # SQLite may only say "disk I/O error"
+            try:
+                space = os.statvfs(where.parent if where.parent.is_dir() else self.vault.root)
+            except OSError:
+                pass
+            else:
+                if space.f_bavail == 0:
+                    reason += ": the disk is full"
+        try:
+            shown = where.relative_to(self.vault.root).as_posix()
+        except ValueError:
+            shown = str(where)
+        self.warnings.append(
+            f"cannot write the index cache {shown} ({reason}); working from memory this time, "
+            "which is slower"
+        )
 
     def refresh(
         self, progress: ProgressFn | None = None, only: set[str] | None = None
@@ -145,6 +190,9 @@ class Index:
         try:
             return self._refresh(progress, only)
         except sqlite3.DatabaseError as exc:
+            if self.persistent and _unwritable(exc):
+                self._to_memory(exc)
+                return self._refresh(progress, only)
             if not (self.persistent and _damaged(exc)):
                 raise
         self._start_afresh()
@@ -243,12 +291,27 @@ class Index:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def problems(self) -> list[Problem]:
-        out = list(self.scan_problems)
-        for path, blob in self.db.execute(
-            "SELECT path, problems FROM notes WHERE problems != '[]'"
+    def problems(self, path: str | None = None) -> list[Problem]:
+        """Every problem of the notes (or of the note at ``path``) and of the last scan."""
+        out = [p for p in self.scan_problems if path is None or p.path == path]
+        sql = "SELECT path, problems FROM notes INDEXED BY notes_problems WHERE problems != '[]'"
+        rows = self.db.execute(sql + " AND path=?", (path,)) if path else self.db.execute(sql)
+        for note_path, blob in rows:
+            out.extend(Problem(note_path, line, sev, msg) for line, sev, msg in json.loads(blob))
+        return out
+
+    def broken(self) -> list[tuple[Problem, bool]]:
+        """The notes that cannot be read now, by path, each with its first error and whether a
+        last good version of it is kept; then the files the scan could not take (none kept)."""
+        out: list[tuple[Problem, bool]] = []
+        for path, blob, kept in self.db.execute(
+            "SELECT path, problems, id IS NOT NULL FROM notes INDEXED BY notes_broken WHERE ok=0"
+            " ORDER BY path"
         ):
-            out.extend(Problem(path, line, sev, msg) for line, sev, msg in json.loads(blob))
+            errors = [p for p in json.loads(blob) if p[1] == "error"] or [[1, "error", "?"]]
+            line, severity, message = errors[0]
+            out.append((Problem(path, line, severity, message), bool(kept)))
+        out.extend((p, False) for p in self.scan_problems if p.severity == "error")
         return out
 
     def hashes(self) -> dict[str, bytes]:
@@ -373,12 +436,18 @@ class Index:
                 dates.setdefault(event_path, {})[label] = iso
 
     def list_rows(
-        self, *, archived: bool = False, documents: bool = False, columns: str = LIST_COLUMNS
+        self,
+        *,
+        archived: bool = False,
+        documents: bool = False,
+        columns: str = LIST_COLUMNS,
+        stale: bool = False,
     ) -> tuple[list[tuple[Any, ...]], dict[str, tuple[str, bytes, bytes]]]:
         """What lists need, in name order: rows of ``columns`` (by default ``LIST_COLUMNS``; the
         first must be path, the last sort_key), and, when ``documents``, each contact's stored
-        JSON halves (UTF-8 bytes) by path, as (path, head, tail)."""
-        sql = f"SELECT {columns} FROM notes WHERE ok=1 AND id IS NOT NULL"
+        JSON halves (UTF-8 bytes) by path, as (path, head, tail). ``stale``: include the last
+        good version of notes that are broken now."""
+        sql = f"SELECT {columns} FROM notes WHERE id IS NOT NULL" + ("" if stale else " AND ok=1")
         if not archived:
             sql += " AND archived=0"
         # Both tables are read in storage order and matched by path: far quicker than a join
@@ -390,11 +459,12 @@ class Index:
             docs = {row[0]: row for row in self.db.execute("SELECT path, head, tail FROM docs")}
         return rows, docs
 
-    def all_documents(self) -> dict[str, tuple[bytes, bytes]]:
+    def all_documents(self, *, stale: bool = False) -> dict[str, tuple[bytes, bytes]]:
         return {
             path: (head, tail)
             for path, head, tail in self.db.execute(
-                "SELECT d.path, head, tail FROM docs d JOIN notes n ON n.path = d.path WHERE ok=1"
+                "SELECT d.path, head, tail FROM docs d JOIN notes n ON n.path = d.path"
+                + ("" if stale else " WHERE ok=1")
             )
         }
 
@@ -406,12 +476,14 @@ class Index:
         result.update(json.loads(b"{" + row[1]))
         return result
 
-    def names(self) -> list[tuple[str, str, str, list[str], bool]]:
-        """(path, id, name, aliases, archived) of every readable contact."""
+    def names(self, *, stale: bool = False) -> list[tuple[str, str, str, list[str], bool]]:
+        """(path, id, name, aliases, archived) of every readable contact; ``stale``: and the last
+        good version of every note that is broken now."""
         return [
             (path, ident, name, json.loads(aliases), bool(archived))
             for path, ident, name, aliases, archived in self.db.execute(
-                "SELECT path, id, name, aliases, archived FROM notes WHERE ok=1 AND id IS NOT NULL"
+                "SELECT path, id, name, aliases, archived FROM notes WHERE id IS NOT NULL"
+                + ("" if stale else " AND ok=1")
             )
         ]
 
@@ -422,6 +494,9 @@ class Index:
         try:
             return self._search(query, limit)
         except sqlite3.DatabaseError as exc:
+            if self.persistent and _unwritable(exc):
+                self._to_memory(exc)
+                return self._search(query, limit)
             if not (self.persistent and _damaged(exc)):
                 raise
         self._start_afresh()
@@ -445,10 +520,10 @@ class Index:
         ]
 
     def _sync_fts(self) -> None:
-        """Full-text rows are built on first search, then kept for unchanged notes."""
+        """Full-text rows are built on first search, then kept for unchanged notes. A note that
+        is broken now is found by its text as it is, under its last good names."""
         pending = self.db.execute(
-            "SELECT rowid, path, name, aliases FROM notes "
-            "WHERE in_fts=0 AND ok=1 AND id IS NOT NULL"
+            "SELECT rowid, path, name, aliases FROM notes WHERE in_fts=0 AND id IS NOT NULL"
         ).fetchall()
         if not pending:
             return
@@ -487,13 +562,14 @@ ON CONFLICT(path) DO UPDATE SET
     problems=excluded.problems, {_CONTACT_UPDATES}, in_fts=0
 """
 
-# A note that is broken now keeps its last good contact columns.
+# A note that is broken now keeps its last good contact columns; its text as it is now goes into
+# the full-text index on the next search.
 _UPSERT_BROKEN = """
 INSERT INTO notes (path, stat, hash, ok, problems)
 VALUES (?,?,?,?,?)
 ON CONFLICT(path) DO UPDATE SET
     stat=excluded.stat, hash=excluded.hash, ok=0,
-    problems=excluded.problems
+    problems=excluded.problems, in_fts=0
 """
 
 
@@ -700,30 +776,78 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _unwritable(exc: sqlite3.Error) -> bool:
+    """The cache cannot be written, as opposed to being busy or damaged: a full disk
+    (SQLITE_FULL), a read-only file or folder, an I/O error, a file that cannot be opened."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in (
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
     """SQLITE_CORRUPT or SQLITE_NOTADB: the file is broken, not merely busy or read-only."""
     code = getattr(exc, "sqlite_errorcode", None)
     return code is not None and (code & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
-def _open(file: Path) -> tuple[sqlite3.Connection, bool]:
+def _open(file: Path) -> tuple[sqlite3.Connection, bool, str | None]:
     """The cache database, rebuilt when it is from another version or damaged; in memory when
-    the vault cannot be written."""
+    it cannot be written, then with the reason why, and a copy of it where it can be read."""
+    reason: str
     try:
         file.parent.mkdir(exist_ok=True)
-        return _connect(str(file)), True
-    except sqlite3.OperationalError:
-        pass  # read-only, locked for too long, or no room: work without a cache this time
+        return _connect(str(file)), True, None
+    except sqlite3.OperationalError as exc:  # read-only, no room, or locked for too long
+        reason = _reason(exc)
     except sqlite3.DatabaseError:  # not a database (damaged): start afresh
         try:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(file) + suffix).unlink(missing_ok=True)
-            return _connect(str(file)), True
-        except (OSError, sqlite3.Error):
-            pass
+            return _connect(str(file)), True, None
+        except (OSError, sqlite3.Error) as exc:
+            return _connect(":memory:"), False, _reason(exc)
+    except OSError as exc:
+        reason = _reason(exc)
+    return _copy_in_memory(file), False, reason
+
+
+def _copy_in_memory(file: Path) -> sqlite3.Connection:
+    """An in-memory index that starts from what the cache file holds, when it can be read
+    without writing (no room for SQLite's shared-memory file, a read-only folder) and holds no
+    unfinished writes of another process; otherwise an empty one."""
+    memory = _connect(":memory:")
+    try:
+        wal = os.stat(str(file) + "-wal").st_size
+    except FileNotFoundError:
+        wal = 0
     except OSError:
-        pass
-    return _connect(":memory:"), False
+        return memory
+    if wal or not file.is_file():
+        return memory
+    try:
+        source = sqlite3.connect(f"{file.absolute().as_uri()}?immutable=1", uri=True)
+    except sqlite3.Error:
+        return memory
+    try:
+        if source.execute("PRAGMA user_version").fetchone()[0] == INDEX_VERSION:
+            source.backup(memory)
+    except sqlite3.Error:
+        memory.close()
+        memory = _connect(":memory:")
+    finally:
+        source.close()
+    return memory
 
 
 def _connect(target: str) -> sqlite3.Connection:

@@ -182,6 +182,7 @@ def agenda_lines(agenda: Agenda, news: list[dict[str, Any]]) -> str:
             for g in agenda.greetings
         ],
         "news": [_COMPACT.encode(item) for item in news],
+        "problems": [_COMPACT.encode(p.to_json()) for p in agenda.problems],
     }
     lines = [
         f'  "today": "{agenda.today.isoformat()}"',

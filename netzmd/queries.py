@@ -1,6 +1,9 @@
 """What the read-only commands ask of the index: lists, look-ups, full-text search, checks.
 
 Pure of click: everything takes data (and ``today``) and returns data.
+
+A note that cannot be read now counts as its last good version, kept in the index: it stays in
+lists, the agenda, search and look-ups, and ``broken_notice`` says which notes that is.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from netzmd.config import Config
-from netzmd.errors import Ambiguous, NotFound
+from netzmd.errors import Ambiguous, NetzmdError, NotFound
 from netzmd.index import Index
 from netzmd.model import Problem, Status, fast_status, last_contact_text, status
 from netzmd.names import Candidate, duplicates, find, fold, query_words
@@ -64,7 +67,7 @@ def list_contacts(
     filtered = bool(filters.circle or wanted_tags or company)
     today_iso = today.isoformat()
     defaults = config.cadence
-    raw, _ = index.list_rows(archived=filters.archived)
+    raw, _ = index.list_rows(archived=filters.archived, stale=True)
     rows: list[Row] = []
     append = rows.append
     for path, ident, name, circle, company_name, role, archived, tags, cad, last, seen, _ in raw:
@@ -118,7 +121,9 @@ def contacts_json(
     company = fold(filters.company) if filters.company else None
     today_iso = today.isoformat()
     defaults = config.cadence
-    raw, docs = index.list_rows(archived=filters.archived, documents=True, columns=_JSON_COLUMNS)
+    raw, docs = index.list_rows(
+        archived=filters.archived, documents=True, columns=_JSON_COLUMNS, stale=True
+    )
     filtered = bool(filters.circle or wanted_tags or company)
     middles: dict[tuple[str | None, str | None], tuple[bytes, date | None, date | None]] = {}
     keyed: list[tuple[Any, bytes, bytes, bytes]] = []
@@ -161,11 +166,20 @@ def _dynamic_keys(
 
 
 def contact_json(index: Index, config: Config, path: str, today: date) -> dict[str, Any]:
-    """One contact's full JSON, keys in the documented order."""
+    """One contact's full JSON, keys in the documented order: for a note that cannot be read
+    now, its last good version (``note_errors`` says why it is not the current one). A note
+    that never read without errors is an error naming the file and line."""
     doc = index.contact(path)
     if doc is None:
+        errors = note_errors(index, path)
+        if errors:
+            raise NetzmdError(
+                str(errors[0]),
+                hint="This note has not been read without errors yet, so there is no version "
+                "of it to show. Fix it (netzmd edit opens it), then run 'netzmd check'.",
+            )
         raise NotFound(f"{path}: no readable contact")
-    (core,) = index.cores(archived=True, path=path)
+    (core,) = index.cores(archived=True, path=path, stale=True)
     s = status(core, today, config.cadence)
     out: dict[str, Any] = {}
     for key, value in doc.items():
@@ -177,13 +191,48 @@ def contact_json(index: Index, config: Config, path: str, today: date) -> dict[s
     return out
 
 
-def candidates(index: Index) -> list[Candidate]:
-    return [Candidate(p, i, n, tuple(a), arch) for p, i, n, a, arch in index.names()]
+def candidates(index: Index, *, unread: bool = False) -> list[Candidate]:
+    """Every contact, a note that is broken now by its last good version; ``unread``: and
+    each note that never read without errors, by its file name."""
+    found = [Candidate(p, i, n, tuple(a), arch) for p, i, n, a, arch in index.names(stale=True)]
+    if unread:
+        from netzmd.note import contact_id
+
+        found += [
+            Candidate(p.path, contact_id(p.path), contact_id(p.path), ())
+            for p, kept in index.broken()
+            if not kept and p.path.lower().endswith(".md")
+        ]
+    return found
+
+
+def note_errors(index: Index, path: str) -> list[Problem]:
+    """The errors that keep the note at ``path`` from being read now (none: it reads)."""
+    return [p for p in index.problems(path) if p.severity == "error"]
+
+
+def broken_notice(index: Index, limit: int = 10) -> list[str]:
+    """What a command says (on standard error) about the notes it could not read: each one's
+    first error and whether its last good version stands in, up to ``limit`` notes."""
+    broken = index.broken()
+    lines = [
+        f"{problem} ("
+        + ("using its last good version" if kept else "left out: it never read without errors")
+        + ")"
+        for problem, kept in broken[:limit]
+    ]
+    if len(broken) > limit:
+        lines.append(
+            f"… and {len(broken) - limit} more notes that cannot be read; "
+            "run 'netzmd check' to see every problem"
+        )
+    return lines
 
 
 def resolve(index: Index, query: str) -> Candidate:
-    """The one contact a person means by ``query``, or a NetzmdError that helps them on."""
-    match = find(query, candidates(index))
+    """The one contact a person means by ``query``, or a NetzmdError that helps them on. A note
+    that cannot be read now is found by its last good version, or by its file name."""
+    match = find(query, candidates(index, unread=True))
     if match.found is not None:
         return match.found
     if match.ambiguous:
@@ -227,7 +276,7 @@ def search(index: Index, query: str, limit: int = 20) -> list[Hit]:
     found = index.search(query, limit)
     if not found:
         return []
-    names = {p: (i, n) for p, i, n, _, _ in index.names()}
+    names = {p: (i, n) for p, i, n, _, _ in index.names(stale=True)}
     hits = []
     for path, rank in found:
         ident, name = names.get(path, (path, path))
@@ -329,12 +378,12 @@ def agenda_report(
     *,
     circle: str | None = None,
     tags: tuple[str, ...] = (),
-    stale: bool = False,
+    stale: bool = True,
 ) -> tuple[Agenda, list[dict[str, Any]]]:
     """The agenda (``agenda.build_agenda``) over the index, reading only the follow-ups and
-    dates its window can show, and the ``news``: job changes in the last ``news_days`` days by
-    git history (none outside a repository). ``stale``: use the last good version of broken
-    notes."""
+    dates its window can show, with its ``problems`` (every problem of the notes and settings),
+    and the ``news``: job changes in the last ``news_days`` days by git history (none outside a
+    repository). ``stale``: use the last good version of notes that are broken now."""
     from netzmd import agenda as rules
 
     sources = index.agenda_sources(
@@ -343,6 +392,10 @@ def agenda_report(
         event_days=rules.event_days(today, days),
     )
     report = rules.build_agenda(sources, config, today, days, circle=circle, tags=tags)
+    report.problems = sorted(
+        [*config.warnings, *index.problems()],
+        key=lambda p: (p.path, p.line, p.severity, p.message),
+    )
     found: list[dict[str, Any]] = []
     if in_work_tree(index.vault.root):  # no git process, no history import outside git
         from netzmd.history import news

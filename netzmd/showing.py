@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netzmd.output import relative
+
+if TYPE_CHECKING:
+    from netzmd.model import Problem
 
 _KNOWN = (
     "company",
@@ -34,12 +38,31 @@ def _value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def render_contact(c: dict[str, Any], today: date, *, limit: int = 10) -> str:
+def stale_notice(errors: Sequence[Problem]) -> list[str]:
+    """What ``show`` says of a note that cannot be read now: it shows the last good version,
+    and why the note as it is cannot be read (``path:line: error: message``)."""
+    if not errors:
+        return []
+    return [
+        "This note cannot be read now; shown as it last read without errors.",
+        *map(str, errors),
+    ]
+
+
+def render_contact(
+    c: dict[str, Any], today: date, *, limit: int = 10, errors: Sequence[Problem] = ()
+) -> str:
+    """The contact ``c`` (``queries.contact_json``); ``errors``: why the note cannot be read
+    now, when ``c`` is its last good version."""
     lines = [c["name"] + ("  [archived]" if c["archived"] else "")]
     if c["aliases"]:
         lines.append(f"  also known as {', '.join(c['aliases'])}")
     lines.append(f"  {c['path']}")
     lines.append("")
+    notice = stale_notice(errors)
+    if notice:
+        lines.extend(f"  {line}" for line in notice)
+        lines.append("")
     rows: list[tuple[str, str]] = []
     for key in _KNOWN:
         value = c.get(key)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MakeVault
+from conftest import MakeVault, Run, json_of, write_notes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +17,7 @@ from netzmd.agenda import _cut_off, build_agenda, event_days, sources_of, to_dat
 from netzmd.config import Config, Occasion, load_config, parse_config
 from netzmd.dates import Cadence, add_months
 from netzmd.index import Index
-from netzmd.model import Contact, core_json, status
+from netzmd.model import Contact, Problem, core_json, status
 from netzmd.note import parse_note
 from netzmd.output import agenda_lines, dumps_lines
 from netzmd.vault import Vault
@@ -382,3 +385,150 @@ def test_json_writer_escapes_like_the_general_one() -> None:
         1,
     ]
     assert data["keep_in_touch"][0]["path"] == f"contacts/{odd}.md"
+
+
+# --- problems: a broken note does not vanish (issue 10, item 3) --------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+FIXTURE = Path(__file__).parent / "fixtures" / "agenda-vault"
+
+
+def golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("NETZMD_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{name} differs; rerun with NETZMD_UPDATE_GOLDEN=1 to accept the new output"
+    )
+
+
+def test_problems_are_written_like_the_general_json() -> None:
+    c = core("---\ncircle: competence\ncadence: 30d\n---\n")
+    report = build_agenda(sources_of([c]), Config(occasions=()), date(2026, 11, 27), 14)
+    report.problems = [
+        Problem('contacts/Zoë "Z".md', 4, "error", 'invalid YAML: "x" \\ }, {"path": 1'),
+        Problem("netzmd.toml", 9, "warning", "auto_commit is a key of [[occasions]] number 1"),
+    ]
+    data = to_data(report, [])
+    assert data["problems"] == [p.to_json() for p in report.problems]
+    assert agenda_lines(report, []) == dumps_lines(data)
+    report.problems = []
+    assert to_data(report, [])["problems"] == []
+    assert agenda_lines(report, []) == dumps_lines(to_data(report, []))
+
+
+@pytest.fixture
+def broken_vault(tmp_path: Path, run: Run) -> Path:
+    """The agenda fixture, indexed, then: Jane's note broken (a last good version is kept), a
+    note broken from the start (none is), and a note with a bad field (a warning)."""
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".netzmd"))
+    assert run(root, "agenda", "--today", TODAY).exit_code == 0  # the good versions
+    jane = root / "contacts" / "Jane Doe.md"
+    jane.write_text(jane.read_text("utf-8").replace("tags: [card]", "tags: [card"), "utf-8")
+    write_notes(
+        root,
+        {
+            "contacts/Fresh.md": "---\nname: Fresh\nname: Again\n---\n",
+            "contacts/Wanda Warn.md": "---\ncircle: career\nbirthday: sometime in May\n---\n",
+        },
+    )
+    return root
+
+
+TODAY = "2026-11-27"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("text", "agenda-problems.txt"),
+        ("md", "agenda-problems.md"),
+        ("json", "agenda-problems.json"),
+    ],
+)
+def test_broken_note_stays_on_the_agenda_with_a_problems_section(
+    run: Run, broken_vault: Path, fmt: str, name: str
+) -> None:
+    result = run(broken_vault, "agenda", "--today", TODAY, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    golden(name, result.stdout)
+    assert result.stderr == (
+        "contacts/Fresh.md:3: error: duplicate key 'name' on lines 2 and 3 "
+        "(left out: it never read without errors)\n"
+        "contacts/Jane Doe.md:6: error: invalid YAML: did not find expected ',' or ']' "
+        "(parsing a flow sequence from line 5) (using its last good version)\n"
+    )
+
+
+def test_broken_note_keeps_its_items_on_the_agenda(run: Run, broken_vault: Path) -> None:
+    data = json_of(run(broken_vault, "agenda", "--today", TODAY, "--format", "json"))
+    assert [(f["name"], f["text"]) for f in data["follow_ups"]] == [
+        ("Jane Doe", "old promise"),
+        ("Jane Doe", "send the CFP link"),
+    ]
+    assert "Jane Doe" in names(data["keep_in_touch"])
+    assert ("Jane Doe", "birthday") in [(d["name"], d["label"]) for d in data["dates"]]
+    assert [(p["path"], p["line"], p["severity"]) for p in data["problems"]] == [
+        ("contacts/Fresh.md", 3, "error"),
+        ("contacts/Jane Doe.md", 6, "error"),
+        ("contacts/Wanda Warn.md", 3, "warning"),
+    ]
+    assert all(list(p) == ["path", "line", "severity", "message"] for p in data["problems"])
+
+
+def test_agenda_note_written_with_output_shows_the_problems(run: Run, broken_vault: Path) -> None:
+    target = broken_vault / "Agenda.md"
+    result = run(broken_vault, "agenda", "--today", TODAY, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {target}" in result.stderr
+    assert "(using its last good version)" in result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "- **2026-12-05** [[Jane Doe]]: send the CFP link (in 8 days)" in text
+    assert "## Problems\n\n- `contacts/Fresh.md:3` error: duplicate key" in text
+    # fixed: the note as it is now, and no Problems section
+    jane = broken_vault / "contacts" / "Jane Doe.md"
+    jane.write_text(
+        jane.read_text("utf-8")
+        .replace("tags: [card", "tags: [card]")
+        .replace("CFP", "call for papers"),
+        "utf-8",
+    )
+    (broken_vault / "contacts" / "Fresh.md").unlink()
+    (broken_vault / "contacts" / "Wanda Warn.md").unlink()
+    result = run(broken_vault, "agenda", "--today", TODAY, "--output", str(target))
+    assert result.stderr == f"wrote {target}\n"
+    text = target.read_text(encoding="utf-8")
+    assert "send the call for papers link" in text
+    assert "Problems" not in text
+
+
+def test_problems_section_is_absent_without_problems_and_json_key_is_empty(
+    run: Run, tmp_path: Path
+) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".netzmd"))
+    assert json_of(run(root, "agenda", "--today", TODAY, "--format", "json"))["problems"] == []
+    for fmt in ("text", "md"):
+        result = run(root, "agenda", "--today", TODAY, "--format", fmt)
+        assert "Problems" not in result.stdout
+        assert result.stderr == ""
+
+
+def test_many_problems_are_cut_short_in_text_and_md_but_not_in_json(
+    run: Run, make_vault: MakeVault
+) -> None:
+    root = make_vault({f"contacts/N{n:02}.md": "---\nname: [x\n---\n" for n in range(25)})
+    data = json_of(run(root, "agenda", "--today", TODAY, "--format", "json"))
+    assert len(data["problems"]) == 25
+    text = run(root, "agenda", "--today", TODAY).stdout
+    assert "Problems (25)\n" in text
+    assert "contacts/N19.md:3: error" in text and "contacts/N20.md" not in text
+    assert "  … and 5 more\n" in text
+    md = run(root, "agenda", "--today", TODAY, "--format", "md").stdout
+    assert "- … and 5 more\n" in md and "contacts/N20.md" not in md
+    stderr = run(root, "agenda", "--today", TODAY).stderr.splitlines()
+    assert len(stderr) == 11
+    assert stderr[-1] == (
+        "… and 15 more notes that cannot be read; run 'netzmd check' to see every problem"
+    )

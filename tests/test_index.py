@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import sqlite3
+import subprocess
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MakeVault, age, age_all, note, write_notes
+from conftest import MakeVault, Run, age, age_all, json_of, no_traceback, note, write_notes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +50,7 @@ def state(root: Path, words: tuple[str, ...] = ()) -> dict[str, Any]:
             "stale": index.cores(archived=True, stale=True),
             "docs": {p: index.contact(p) for p in sorted(index.all_documents())},
             "names": sorted(index.names()),
+            "stale_names": sorted(index.names(stale=True)),
             "problems": sorted(map(str, index.problems())),
             "count": index.count(),
             "search": {w: sorted(p for p, _ in index.search(w, 50)) for w in words},
@@ -461,9 +465,14 @@ def test_read_only_cache_gives_an_in_memory_index(
         return real(target)
 
     monkeypatch.setattr(netzmd.index, "_connect", read_only)
-    stats = refresh(vault)
+    with Index(Vault(vault)) as index:
+        stats = index.refresh()
+        assert index.warnings == [
+            "cannot write the index cache .netzmd/index.sqlite (attempt to write a readonly "
+            "database); working from memory this time, which is slower"
+        ]
     assert stats.cached is False
-    assert sorted(stats.added) == sorted(NOTES)
+    assert stats.added == []  # it starts from a copy of the cache, which can still be read
     assert state(vault) == before
 
 
@@ -498,11 +507,18 @@ def test_broken_note_keeps_its_last_good_contact(vault: Path) -> None:
         stale = {c["path"]: c for c in index.cores(archived=True, stale=True)}
         assert stale[path]["company"] == "Beispiel GmbH"
         assert path not in [n[0] for n in index.names()]
+        assert path in [n[0] for n in index.names(stale=True)]
         assert path not in index.all_documents()
+        assert path in index.all_documents(stale=True)
         [problem] = [p for p in index.problems() if p.path == path]
         assert problem.severity == "error"
         assert problem.line == 3
+        assert index.problems(path) == [problem]
+        assert index.broken() == [(problem, True)]
         assert index.search("sushi", 5) == []
+        # found by its text as it is now, and by its last good names
+        assert [p for p, _ in index.search("oops", 5)] == [path]
+        assert [p for p, _ in index.search("mustermann", 5)] == [path]
     write_notes(vault, {path: note("name: Max Fixed\ncompany: Neu AG", "likes ramen")})
     assert refresh(vault).changed == [path]
     with Index(Vault(vault)) as index:
@@ -522,6 +538,7 @@ def test_note_broken_from_the_start_has_no_contact(vault: Path) -> None:
         assert "contacts/Bad.md" not in [c["path"] for c in index.cores(stale=True)]
         assert index.contact("contacts/Bad.md") is None
         assert [p.path for p in index.problems()] == ["contacts/Bad.md"]
+        assert [(p.path, kept) for p, kept in index.broken()] == [("contacts/Bad.md", False)]
 
 
 def test_unreadable_note_is_an_error_of_that_note(
@@ -562,6 +579,228 @@ def test_scan_problems_are_reported(vault: Path, tmp_path: Path) -> None:
         [problem] = index.problems()
         assert problem.path == "contacts/Link.md"
         assert problem.severity == "error"
+
+
+# --- a broken note in the commands: its last good version (issue 10, item 3) ------------------
+
+JANE = note(
+    "name: Jane Doe\naliases: [JD]\ncircle: competence\ncompany: Foo GmbH\ncadence: 1m\n"
+    "last_contact: 2026-10-01\nbirthday: 1985-12-03",
+    "## Follow-ups\n\n- [ ] send the slides 📅 2026-11-30\n",
+)
+JANE_BROKEN = JANE.replace("company: Foo GmbH", "company: [Foo GmbH")  # unclosed, on line 5
+JANE_ERROR = (
+    "contacts/Jane Doe.md:6: error: invalid YAML: did not find expected ',' or ']' "
+    "(parsing a flow sequence from line 5)"
+)
+TODAY = "2026-11-27"
+
+
+def test_broken_note_counts_as_its_last_good_version_in_every_read_command(
+    run: Run, make_vault: MakeVault
+) -> None:
+    root = make_vault({"contacts/Jane Doe.md": JANE, "contacts/Max.md": note("circle: career")})
+    good_json = json_of(run(root, "show", "jane", "--format", "json", "--today", TODAY))
+    good_list = json_of(run(root, "list", "--format", "json", "--today", TODAY))
+    good_agenda = json_of(run(root, "agenda", "--format", "json", "--today", TODAY))
+    write_notes(root, {"contacts/Jane Doe.md": JANE_BROKEN})
+    said = f"{JANE_ERROR} (using its last good version)\n"
+    # every command below is a new process's worth of work: the version comes from the cache
+    listed = run(root, "list", "--format", "json", "--today", TODAY)
+    assert json_of(listed) == good_list
+    assert listed.stderr == said
+    text = run(root, "list", "--today", TODAY)
+    assert "Jane Doe" in text.stdout and "Foo GmbH" in text.stdout
+    assert text.stderr == "2 contacts\n" + said
+    assert "Jane Doe" in run(root, "list", "--format", "csv", "--today", TODAY).stdout
+    shown = run(root, "show", "jd", "--format", "json", "--today", TODAY)  # by its alias
+    assert json_of(shown) == good_json
+    assert shown.stderr == (
+        "This note cannot be read now; shown as it last read without errors.\n" + JANE_ERROR + "\n"
+    )
+    shown = run(root, "show", "jane", "--today", TODAY)
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith(
+        "Jane Doe\n  also known as JD\n  contacts/Jane Doe.md\n\n"
+        "  This note cannot be read now; shown as it last read without errors.\n"
+        f"  {JANE_ERROR}\n\n  company:      Foo GmbH\n"
+    )
+    agenda = json_of(run(root, "agenda", "--format", "json", "--today", TODAY))
+    assert {k: v for k, v in agenda.items() if k != "problems"} == {
+        k: v for k, v in good_agenda.items() if k != "problems"
+    }
+    assert [f["text"] for f in agenda["follow_ups"]] == ["send the slides"]
+    assert [str_problem(p) for p in agenda["problems"]] == [JANE_ERROR]
+    found = run(root, "search", "slides", "--format", "json")
+    assert [h["name"] for h in json_of(found)] == ["Jane Doe"]
+    assert found.stderr == said
+    check = run(root, "check")
+    assert check.exit_code == 1
+    assert check.stdout == JANE_ERROR + "\n"
+
+
+def str_problem(p: dict[str, Any]) -> str:
+    return f"{p['path']}:{p['line']}: {p['severity']}: {p['message']}"
+
+
+def test_last_good_version_lives_in_the_cache_and_is_replaced_when_the_note_reads_again(
+    run: Run, make_vault: MakeVault
+) -> None:
+    root = make_vault({"contacts/Jane Doe.md": JANE})
+    assert run(root, "list").exit_code == 0
+    write_notes(root, {"contacts/Jane Doe.md": JANE_BROKEN})
+    for _ in range(2):  # survives the broken note, command after command
+        assert json_of(run(root, "show", "jane", "--format", "json"))["company"] == "Foo GmbH"
+    write_notes(root, {"contacts/Jane Doe.md": JANE.replace("Foo GmbH", "Bar AG")})
+    shown = run(root, "show", "jane", "--format", "json")
+    assert json_of(shown)["company"] == "Bar AG"
+    assert shown.stderr == ""
+    write_notes(root, {"contacts/Jane Doe.md": JANE_BROKEN.replace("Foo GmbH", "Baz AG")})
+    shown = run(root, "show", "jane", "--format", "json")
+    assert json_of(shown)["company"] == "Bar AG"  # the newest good version, not the first
+    # without the cache there is no good version: the note is named with its error
+    shutil.rmtree(root / ".netzmd")
+    listed = run(root, "list", "--format", "json")
+    assert json_of(listed) == []
+    assert listed.stderr == (f"{JANE_ERROR} (left out: it never read without errors)\n")
+
+
+def test_note_that_never_read_is_named_with_its_error(run: Run, make_vault: MakeVault) -> None:
+    root = make_vault(
+        {"contacts/Jane Doe.md": JANE_BROKEN, "contacts/Max.md": note("circle: career")}
+    )
+    for name in ("jane", "Jane Doe", "contacts/Jane Doe.md"):
+        shown = run(root, "show", name)
+        no_traceback(shown)
+        assert shown.exit_code == 1
+        assert shown.stdout == ""
+        assert shown.stderr == (
+            f"{JANE_ERROR}\nThis note has not been read without errors yet, so there is no "
+            "version of it to show. Fix it (netzmd edit opens it), then run 'netzmd check'.\n"
+        )
+    listed = run(root, "list", "--format", "json")
+    assert [c["id"] for c in json_of(listed)] == ["Max"]
+    assert listed.stderr == f"{JANE_ERROR} (left out: it never read without errors)\n"
+    assert run(root, "show", "nobody").stderr.startswith("netzmd: error: no contact matches")
+
+
+# --- the cache cannot be written: a full disk, a read-only folder (issue 10, item 6) -----------
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
+    """``mount(kb)``: a real file system of that size (tmpfs, so root needs it), to fill up or
+    make read-only; skipped where it cannot be mounted."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    point = tmp_path / "mnt"
+    point.mkdir()
+    mounted: list[Path] = []
+
+    def mount(kb: int) -> Path:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={kb}k", "tmpfs", str(point)],
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def _fill(folder: Path, leave_kb: int) -> None:
+    """Fill the file system of ``folder`` up, then free ``leave_kb``."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"x" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    os.truncate(filler, max(filler.stat().st_size - leave_kb * 1024, 0))
+
+
+FULL_NOTES = {
+    f"contacts/Person {n:02}.md": note(f"circle: competence\ncadence: 1m\ncompany: C{n}")
+    for n in range(20)
+}
+
+
+@pytest.mark.parametrize(
+    ("leave_kb", "reason"),
+    [
+        (0, "disk I/O error: the disk is full"),  # no room to open the cache at all
+        (48, "database or disk is full"),  # room to open it, none to write the changes
+    ],
+)
+def test_full_disk_answers_from_memory_with_one_warning(
+    run: Run, tmpfs: Callable[[int], Path], leave_kb: int, reason: str
+) -> None:
+    root = tmpfs(1024) / "vault"
+    write_notes(root, {**FULL_NOTES, "contacts/Jane Doe.md": JANE})
+    assert run(root, "list").exit_code == 0  # the cache, with Jane's good version
+    write_notes(root, {"contacts/Jane Doe.md": JANE_BROKEN})
+    for n in range(10):  # changes the index has to take in
+        write_notes(root, {f"contacts/Person {n:02}.md": note(f"circle: career\ncompany: D{n}")})
+    _fill(root.parent, leave_kb)
+    expected = [f"C{n}" for n in range(10, 20)] + [f"D{n}" for n in range(10)] + ["Foo GmbH"]
+    for _ in range(2):
+        result = run(root, "list", "--format", "json", "--today", TODAY)
+        no_traceback(result)
+        assert result.exit_code == 0, result.output
+        assert sorted(c["company"] for c in json_of(result)) == expected
+        assert result.stderr == (
+            f"netzmd: warning: cannot write the index cache .netzmd/index.sqlite ({reason}); "
+            "working from memory this time, which is slower\n"
+            f"{JANE_ERROR} (using its last good version)\n"
+        )
+    found = run(root, "search", "slides", "--format", "json")
+    assert [h["name"] for h in json_of(found)] == ["Jane Doe"]
+    assert found.stderr.count("netzmd: warning: cannot write the index cache") == 1
+
+
+def test_first_run_on_a_full_disk_answers_from_memory(
+    run: Run, tmpfs: Callable[[int], Path]
+) -> None:
+    """No cache yet, and the disk fills up while it is being built (was: internal error:
+    OperationalError: database or disk is full, exit 70)."""
+    root = tmpfs(1024) / "vault"
+    write_notes(root, {f"contacts/P{n:03}.md": note(f"company: {'x' * 2000}") for n in range(60)})
+    _fill(root.parent, 160)
+    result = run(root, "agenda", "--format", "json", "--today", TODAY)
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert json_of(result)["problems"] == []
+    assert result.stderr.startswith("netzmd: warning: cannot write the index cache ")
+    assert result.stderr.count("\n") == 1
+    assert len(json_of(run(root, "list", "--format", "json"))) == 60
+
+
+def test_read_only_folder_answers_from_memory_with_one_warning(
+    run: Run, tmpfs: Callable[[int], Path]
+) -> None:
+    point = tmpfs(1024)
+    root = point / "vault"
+    write_notes(root, {"contacts/Jane Doe.md": JANE, "contacts/Max.md": note("circle: career")})
+    assert run(root, "list").exit_code == 0
+    write_notes(root, {"contacts/Jane Doe.md": JANE_BROKEN})
+    subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+    result = run(root, "show", "jane", "--format", "json", "--today", TODAY)
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert json_of(result)["company"] == "Foo GmbH"  # from the cache, read without writing
+    warning, *rest = result.stderr.splitlines()
+    assert warning.startswith("netzmd: warning: cannot write the index cache .netzmd/index.sqlite")
+    assert "netzmd: warning" not in "\n".join(rest)
+    listed = run(root, "list", "--format", "json")
+    assert [c["id"] for c in json_of(listed)] == ["Jane Doe", "Max"]
 
 
 # --- full text ----------------------------------------------------------------------------------
@@ -708,14 +947,19 @@ def test_incremental_index_matches_a_fresh_one(rounds: list[list[tuple[str, str,
                 _apply(root, op)
             got = state(root, _WORDS)
             fresh = _fresh_state(root)
-            # only the incremental index remembers the last good version of a broken note
+            # only the incremental index remembers the last good version of a broken note,
+            # and then search finds that note by its text as it is now
             stale = {c["path"] for c in got.pop("stale")}
             assert {c["path"] for c in fresh.pop("stale")} <= stale
+            found = got.pop("search")
+            fresh.pop("search")
+            kept = {p for p, _, _, _, _ in got.pop("stale_names")}
+            assert kept == stale
+            fresh.pop("stale_names")
             assert got == fresh
-            readable = [c["path"] for c in got["cores"]]
             for word in _WORDS:
-                expected = sorted(p for p in readable if _has_word_starting(root / p, word))
-                assert got["search"][word] == expected, word
+                expected = sorted(p for p in stale if _has_word_starting(root / p, word))
+                assert found[word] == expected, word
 
 
 def test_worker_pool_gives_the_same_index(

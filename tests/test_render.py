@@ -52,7 +52,7 @@ def test_json_shape(vault: Path) -> None:
     result = agenda(vault, "--format", "json")
     data = json.loads(result.output)
     assert list(data) == [
-        "today", "until", "follow_ups", "keep_in_touch", "dates", "greetings", "news"
+        "today", "until", "follow_ups", "keep_in_touch", "dates", "greetings", "news", "problems"
     ]  # fmt: skip
     assert (data["today"], data["until"]) == (TODAY, "2026-12-11")
     assert set(data["follow_ups"][0]) >= {"id", "name", "due", "in_days", "text"}
