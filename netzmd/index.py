@@ -111,11 +111,13 @@ def sort_key(name: str) -> str:
 class Index:
     """The vault's notes as rows. Use as a context manager or call ``close()``."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, *, warn: Callable[[str], None] | None = None) -> None:
+        """``warn``: called with each warning as it happens (they are kept in ``warnings``)."""
         self.vault = vault
         self.scan_problems: list[Problem] = []
         # What a person should hear once: the cache could not be written, say.
         self.warnings: list[str] = []
+        self._warn = warn
         self.db, self.persistent, reason = _open(vault.cache / DB_NAME)
         if reason is not None:
             self._warn_memory(reason)
@@ -178,10 +180,13 @@ class Index:
             shown = where.relative_to(self.vault.root).as_posix()
         except ValueError:
             shown = str(where)
-        self.warnings.append(
+        warning = (
             f"cannot write the index cache {shown} ({reason}); working from memory this time, "
             "which is slower"
         )
+        self.warnings.append(warning)
+        if self._warn is not None:
+            self._warn(warning)
 
     def refresh(
         self, progress: ProgressFn | None = None, only: set[str] | None = None

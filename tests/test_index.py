@@ -783,6 +783,31 @@ def test_first_run_on_a_full_disk_answers_from_memory(
     assert len(json_of(run(root, "list", "--format", "json"))) == 60
 
 
+def test_search_on_a_full_disk_answers_from_memory(run: Run, tmpfs: Callable[[int], Path]) -> None:
+    """The refresh writes nothing (no note changed), but the first search has to build the
+    full-text index: that write fails, and the search answers from memory all the same."""
+    root = tmpfs(1024) / "vault"
+    # full-text rows that need more room than there is
+    write_notes(
+        root,
+        {
+            f"contacts/P{n:02}.md": " ".join(f"w{n}x{k}" for k in range(500)) + "\n"
+            for n in range(30)
+        },
+    )
+    write_notes(root, {"contacts/Jane Doe.md": JANE})
+    assert run(root, "list").exit_code == 0
+    assert run(root, "list").exit_code == 0  # the scan is kept: the next refresh writes nothing
+    _fill(root.parent, 48)
+    found = run(root, "search", "slides", "--format", "json")
+    no_traceback(found)
+    assert [h["name"] for h in json_of(found)] == ["Jane Doe"]
+    assert found.stderr == (
+        "netzmd: warning: cannot write the index cache .netzmd/index.sqlite (database or disk "
+        "is full); working from memory this time, which is slower\n"
+    )
+
+
 def test_read_only_folder_answers_from_memory_with_one_warning(
     run: Run, tmpfs: Callable[[int], Path]
 ) -> None:
