@@ -17,13 +17,19 @@ from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
 MAX_BYTES = 1024 * 1024
 
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
-# A list item that is an interaction (groups 1 or 2: the date, 3: the rest) or a task (4: the
-# box's mark, 5: the rest). Matched over the whole body at once, line by line.
+# A list item that is an interaction (groups 1 or 2: the date, 3: the rest; a time of day after
+# the date is left out), a task (4: the box's mark, 5: the rest), or one that only looks dated
+# (6: emphasis before the date, 7: the date as written, 8: emphasis after it, 9: the rest).
+# Matched over the whole body at once, line by line.
 _ENTRY = re.compile(
     r"^[ \t]*[-*+][ \t]+(?:"
     r"(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]\n]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
+    r"(?:(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|[ \t]+\d{1,2}:\d{2}(?::\d{2})?)(?!\w|:\d))?"
     r"[ \t]*(?:[:–—-][ \t]+)?(.*)"
     r"|\[(.)\][ \t]+(.*)"
+    r"|([*_`]{0,2})(\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4})(?!\d)([*_`]{0,2})"
+    r"[ \t]*(?:[:–—-][ \t]+)?(.*)"
     r")$",
     re.MULTILINE,
 )
@@ -388,6 +394,11 @@ def _read_body(contact: Contact, body: str, first_line: int, problems: list[Prob
         counted = start
         if fences and any(a <= start < b for a, b in fences):
             continue
+        if m[7] is not None:
+            problem = _looks_dated(contact.path, number, body[start : m.start(6)], m)
+            if problem is not None:
+                problems.append(problem)
+            continue
         raw_date = m[1] or m[2]
         if raw_date is not None:
             when = _real_date(raw_date)
@@ -434,6 +445,61 @@ def _read_body(contact: Contact, body: str, first_line: int, problems: list[Prob
     interactions.sort(key=lambda i: (i.date, i.line), reverse=True)
     contact.interactions = interactions
     contact.follow_ups = follow_ups
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+def _looks_dated(path: str, line: int, head: str, m: re.Match[str]) -> Problem | None:
+    """A warning for a list item that begins with what looks like a date in another form than
+    netzmd reads (``03.11.2026``, ``2026/11/03``, ``**2026-11-03**``), showing the item as
+    netzmd would read it; None when it is no real date."""
+    written, before, after = m[7], m[6], m[8]
+    parts = re.split(r"[./-]", written)
+    if written[len(parts[0])] != written[-len(parts[2]) - 1]:
+        return None  # mixed separators: 2026-11.03
+    sep = written[len(parts[0])]
+    numbers = [int(p) for p in parts]
+    if len(parts[0]) == 4:
+        if sep == "-" and not before and not after and len(parts[1]) == len(parts[2]) == 2:
+            return None  # ISO already: not read because of what follows (2026-11-08-x)
+        orders = [(numbers[0], numbers[1], numbers[2])]
+    elif sep == "/":  # 11/03/2026: day first in most of the world, month first in the US
+        orders = [(numbers[2], numbers[1], numbers[0]), (numbers[2], numbers[0], numbers[1])]
+    else:  # 03.11.2026, 03-11-2026: day, month, year
+        orders = [(numbers[2], numbers[1], numbers[0])]
+    days: list[date] = []
+    for year, month, day in orders:
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            continue
+        if when not in days:
+            days.append(when)
+    if not days:
+        return None
+    rest = m[9].rstrip("\r").strip()
+    if before and not after and rest:  # **2026-11-03 lunch** → 2026-11-03 **lunch**
+        rest = before + rest
+    item = head + before + written + after + m[0][m.end(8) - m.start() :].rstrip("\r")
+    shown = item.strip()
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    rest = rest if len(rest) <= 40 else rest[:39] + "…"
+    bullet = head.strip()
+    forms = [f"'{bullet} {d.isoformat()}{' ' + rest if rest else ''}'" for d in days]
+    if len(forms) == 1:
+        reads = forms[0]
+    else:
+        named = [f"{forms[i]} ({d.day} {_MONTHS[d.month - 1]})" for i, d in enumerate(days)]
+        reads = " or ".join(named)
+    return Problem(
+        path,
+        line,
+        "warning",
+        f"'{shown}' is not read as an interaction (it must begin with the date as "
+        f"YYYY-MM-DD); netzmd reads {reads}",
+    )
 
 
 def _jsonable(value: Any) -> Any:

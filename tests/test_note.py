@@ -276,6 +276,14 @@ def test_corpus_body_rules() -> None:
     ]
 
 
+def test_corpus_dates_people_write() -> None:
+    c = corpus_contact("dates-people-write.md")
+    assert c.interactions == [
+        Interaction(date(2026, 11, 9), "Pasta Bar", "lunch", 7),
+        Interaction(date(2026, 11, 8), "call", None, 6),
+    ]
+
+
 # === Values mean what was typed ===============================================================
 
 
@@ -801,6 +809,20 @@ def body(text: str) -> Contact:
             "[link](https://x.org) read",
         ),
         ("- 2024-02-29 leap day", date(2024, 2, 29), None, "leap day"),
+        # a time of day after the date is not part of the text
+        ("- 2026-11-08T10:00 call", date(2026, 11, 8), None, "call"),
+        ("- 2026-11-08 10:00 call", date(2026, 11, 8), None, "call"),
+        ("- 2026-11-08 9:30 [call] text", date(2026, 11, 8), "call", "text"),
+        ("- 2026-11-08 10:00: call", date(2026, 11, 8), None, "call"),
+        ("- 2026-11-08T10:00:30Z call", date(2026, 11, 8), None, "call"),
+        ("- 2026-11-08T10:00+01:00 call", date(2026, 11, 8), None, "call"),
+        ("- [[2026-11-08]] 10:00 call", date(2026, 11, 8), None, "call"),
+        ("- 2026-11-08T10:00", date(2026, 11, 8), None, ""),
+        # what only resembles a time stays text
+        ("- 2026-11-08 10:00am call", date(2026, 11, 8), None, "10:00am call"),
+        ("- 2026-11-08 1030 call", date(2026, 11, 8), None, "1030 call"),
+        ("- 2026-11-08 10:00:5 call", date(2026, 11, 8), None, "10:00:5 call"),
+        ("- 2026-11-08Tuesday", date(2026, 11, 8), None, "Tuesday"),
     ],
 )
 def test_interaction(line: str, when: date, kind: str | None, text: str) -> None:
@@ -812,7 +834,6 @@ def test_interaction(line: str, when: date, kind: str | None, text: str) -> None
     [
         "2026-11-20 not a list item",
         "-2026-11-20 no space",
-        "- 2026-11-2 short",
         "- 20261120 compact",
         "- 2026-11-200 too long",
         "- on 2026-11-20 date later",
@@ -835,6 +856,105 @@ def test_interactions_newest_first() -> None:
         ("2026-03-01", "third", 5),
         ("2026-02-01", "second", 8),
         ("2026-01-10", "first", 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "reads"),
+    [
+        ("- 03.11.2026 Mittagessen", "'- 2026-11-03 Mittagessen'"),
+        ("- 3.1.2026: Anruf", "'- 2026-01-03 Anruf'"),
+        ("- **2026-11-02** lunch", "'- 2026-11-02 lunch'"),
+        ("- *2026-11-02*: lunch", "'- 2026-11-02 lunch'"),
+        ("- `2026-11-02` lunch", "'- 2026-11-02 lunch'"),
+        ("- **2026-11-02 lunch**", "'- 2026-11-02 **lunch**'"),
+        ("  * 2026/11/02 nested", "'* 2026-11-02 nested'"),
+        ("- 2026.11.02 dots", "'- 2026-11-02 dots'"),
+        ("- 2026-1-5 unpadded", "'- 2026-01-05 unpadded'"),
+        ("- 2026-11-2 short", "'- 2026-11-02 short'"),
+        ("- 03-11-2026 dashes", "'- 2026-11-03 dashes'"),
+        ("- 13/03/2026 day first", "'- 2026-03-13 day first'"),
+        ("- 03/13/2026 month first", "'- 2026-03-13 month first'"),
+        (
+            "- 11/03/2026 either",
+            "'- 2026-03-11 either' (11 March) or '- 2026-11-03 either' (3 November)",
+        ),
+        ("- 03.11.2026", "'- 2026-11-03'"),
+    ],
+)
+def test_a_dated_looking_item_that_is_not_read_warns_with_the_form_netzmd_reads(
+    line: str, reads: str
+) -> None:
+    c, found = warned(f"---\nname: B\n---\n## Log\n\n- 2026-01-10 fine\n{line}\n")
+    shown = line.strip()
+    assert found == [
+        f"{PATH}:7: warning: '{shown}' is not read as an interaction (it must begin with the "
+        f"date as YYYY-MM-DD); netzmd reads {reads}"
+    ]
+    assert [i.text for i in c.interactions] == ["fine"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- 1.2.3 a version",
+        "- 32.11.2026 no such day",
+        "- 2026-11-200 too long",
+        "- 03.11. no year",
+        "- 03.11.26 two-digit year",
+        "- 2026-11.03 mixed",
+        "- [ ] 03.11.2026 a task",
+        "03.11.2026 not a list item",
+        "```\n- 03.11.2026 fenced\n```",
+    ],
+)
+def test_what_does_not_look_dated_gives_no_warning(line: str) -> None:
+    assert body(f"{line}\n").interactions == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.times(),
+    st.sampled_from(["{d:%d.%m.%Y}", "{d.day}.{d.month}.{d:%Y}", "**{d:%Y-%m-%d}**",
+                     "{d:%Y/%m/%d}", "{d:%d/%m/%Y}", "`{d:%Y-%m-%d}`"]),
+    st.text("abcdefghij äöü", max_size=12).map(str.strip),
+)  # fmt: skip
+def test_dates_people_write_read_or_say_how(when: date, at: Any, form: str, text: str) -> None:
+    """A time after the date is left out of the text; a date in another form is a warning whose
+    suggested line reads as an interaction on that day with that text."""
+    for time_form in (f"T{at:%H:%M}", f" {at:%H:%M}", f"T{at:%H:%M:%S}"):
+        c = body(f"- {when.isoformat()}{time_form} {text}\n")
+        assert [(i.date, i.text) for i in c.interactions] == [(when, text)]
+    line = "- " + form.format(d=when) + (f" {text}" if text else "")
+    c, found = warned(f"---\nname: B\n---\n{line}\n")
+    assert c.interactions == [] and len(found) == 1
+    suggested = re.findall(r"'(- [^']*)'", found[0].split("netzmd reads ", 1)[1])
+    read = [[(i.date, i.text) for i in body(s + "\n").interactions] for s in suggested]
+    assert [(when, text)] in read
+
+
+def test_a_long_dated_looking_item_is_shortened_in_the_warning() -> None:
+    _, found = warned("---\nname: B\n---\n- 03.11.2026 " + "word " * 30 + "\n")
+    assert len(found) == 1 and "…" in found[0] and len(found[0]) < 300
+
+
+def test_check_shows_dated_looking_items_with_path_and_line(make_vault: Any, run: Any) -> None:
+    vault = make_vault(
+        {"contacts/Jane.md": "---\nname: Jane\n---\n## Log\n\n- 03.11.2026 Mittagessen\n"
+         "- **2026-11-02** lunch\n- 2026-11-08T10:00 call\n"}
+    )  # fmt: skip
+    result = run(vault, "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "contacts/Jane.md:6: warning: '- 03.11.2026 Mittagessen' is not read as an interaction "
+        "(it must begin with the date as YYYY-MM-DD); netzmd reads '- 2026-11-03 Mittagessen'",
+        "contacts/Jane.md:7: warning: '- **2026-11-02** lunch' is not read as an interaction "
+        "(it must begin with the date as YYYY-MM-DD); netzmd reads '- 2026-11-02 lunch'",
+    ]
+    shown = run(vault, "show", "jane", "--format", "json", "--today", "2026-11-27")
+    assert [(i["date"], i["text"]) for i in json.loads(shown.stdout)["interactions"]] == [
+        ("2026-11-08", "call")
     ]
 
 
