@@ -32,6 +32,7 @@ LAZY_COMMANDS = {
     "watch": "netzmd.cli_watch",
     "history": "netzmd.cli_history",
     "changes": "netzmd.cli_history",
+    "templates": "netzmd.cli_templates",
 }
 
 
@@ -77,6 +78,70 @@ class NetzmdGroup(click.Group):
                 err=True,
             )
             ctx.exit(70)
+
+
+# --- shell completion -----------------------------------------------------------------------------
+
+
+def complete_contact(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Contact names and file names for a NAME argument, matched as ``netzmd show`` matches
+    (case and accents ignored, a word of the name): ``zoe`` completes to ``Zoë Müller``. Never
+    fails: completion that goes wrong offers nothing."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        from netzmd import queries
+        from netzmd.names import fold
+
+        session = Session(ctx.find_root().params.get("vault") or os.environ.get("NETZMD_VAULT"))
+        try:
+            found = queries.candidates(session.index)
+        finally:
+            session.close()
+        wanted = fold(incomplete)
+        offered: dict[str, None] = {}
+        for c in sorted(found, key=lambda c: (c.archived, fold(c.name))):
+            keys = [c.name, c.id, *c.aliases]
+            if any(
+                fold(k).startswith(wanted) or any(w.startswith(wanted) for w in fold(k).split())
+                for k in keys
+            ):
+                # The file name picks exactly one note; the display name too when it is unique.
+                offered[c.name if _unique(c.name, found) else c.id] = None
+                offered[c.id] = None
+        return [CompletionItem(value) for value in offered]
+    except Exception:  # noqa: BLE001 - a completion must never print a traceback into a shell
+        return []
+
+
+def _unique(name: str, found: list[Any]) -> bool:
+    from netzmd.names import fold
+
+    folded = fold(name)
+    return sum(1 for c in found if folded in (fold(c.name), fold(c.id))) == 1
+
+
+def _register_bash_completion() -> None:
+    """Click's bash script puts each completion into the command line as it comes, so ``Zoë
+    Müller`` would become two words. netzmd sends it escaped for the shell, ``Zoë\\ Müller``,
+    with each backslash doubled because the script reads the line with ``read`` (not ``-r``),
+    which takes one level of backslashes away."""
+    from click.shell_completion import BashComplete, CompletionItem, add_completion_class
+
+    class NetzmdBashComplete(BashComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            if item.type != "plain":
+                return super().format_completion(item)
+            return "plain," + _SHELL_SPECIAL.sub(r"\\\\\g<0>", item.value)
+
+    add_completion_class(NetzmdBashComplete, "bash")
+
+
+_SHELL_SPECIAL = re.compile(r"[^\w@%+=:,./-]")
+if "_NETZMD_COMPLETE" in os.environ:
+    _register_bash_completion()
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
@@ -150,7 +215,7 @@ class Session:
         if self._index is None:
             from netzmd.index import Index
 
-            index = Index(self.vault)
+            index = Index(self.vault, warn=_warn)
             index.refresh(progress=_progress if sys.stderr.isatty() else None)
             if sys.stderr.isatty():
                 click.echo("\r\033[K", nl=False, err=True)
@@ -160,6 +225,10 @@ class Session:
     def close(self) -> None:
         if self._index is not None:
             self._index.close()
+
+
+def _warn(message: str) -> None:
+    click.echo(f"netzmd: warning: {message}", err=True)
 
 
 def _progress(done: int, total: int) -> None:
@@ -213,6 +282,12 @@ def main(ctx: click.Context, vault: str | None) -> None:
       netzmd show zoe               one contact (case and accents ignored)
       netzmd search "pasta bar"     full-text search
       netzmd check                  find broken notes
+
+    \b
+    Shell completion (commands, options, contact names and file names):
+      bash: add to ~/.bashrc   eval "$(_NETZMD_COMPLETE=bash_source netzmd)"
+      zsh:  add to ~/.zshrc    eval "$(_NETZMD_COMPLETE=zsh_source netzmd)"
+      fish: _NETZMD_COMPLETE=fish_source netzmd > ~/.config/fish/completions/netzmd.fish
     """
     session = Session(vault)
     ctx.obj = session
@@ -227,9 +302,11 @@ def main(ctx: click.Context, vault: str | None) -> None:
 def init(path: str) -> None:
     """Make a new vault at PATH (default: here).
 
-    Creates contacts/, templates/ (copies of the built-in templates, to edit), a netzmd.toml with
-    every setting commented, a .gitignore for the cache, and a git repository when git is
-    installed and PATH is not inside one already. Existing files are never overwritten.
+    Creates contacts/, a netzmd.toml with every setting commented out at its default, a
+    .gitignore for the cache, and a git repository when git is installed and PATH is not
+    inside one already; then it commits what it created in that new repository. Existing files
+    are never overwritten. The built-in templates are used until you copy one to customise it
+    ('netzmd templates copy NAME').
 
     \b
     Example:
@@ -436,18 +513,18 @@ def _iso(d: date | None) -> str:
 
 
 def _broken_hint(session: Session) -> None:
-    _, broken = session.index.count()
-    if broken:
-        click.echo(
-            f"{_count(broken, 'note')} could not be read; run 'netzmd check' to see why.", err=True
-        )
+    """Each note that cannot be read, and whether its last good version stood in."""
+    from netzmd.queries import broken_notice
+
+    for line in broken_notice(session.index):
+        click.echo(line, err=True)
 
 
 # --- show -------------------------------------------------------------------------------------
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.option(
     "--limit", default=10, show_default=True, help="How many recent interactions to show (0: all)."
 )
@@ -477,7 +554,7 @@ def show(
       netzmd show max --as-of 2025-06-30
     """
     from netzmd import output, queries
-    from netzmd.showing import render_contact
+    from netzmd.showing import render_contact, stale_notice
 
     day = real_today(today)
     found = queries.resolve(session.index, name)
@@ -488,10 +565,13 @@ def show(
         echo(output.dumps(past) if fmt == "json" else render_as_of(past, limit=limit))
         return
     data = queries.contact_json(session.index, session.config, found.path, day)
+    errors = queries.note_errors(session.index, found.path)  # data: the last good version
     if fmt == "json":
         echo(output.dumps(data))
+        for line in stale_notice(errors):
+            click.echo(line, err=True)
     else:
-        echo(render_contact(data, day, limit=limit))
+        echo(render_contact(data, day, limit=limit, errors=errors))
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -520,6 +600,7 @@ def search(session: Session, query: tuple[str, ...], limit: int, fmt: str) -> No
 
     text = " ".join(query)
     hits = queries.search(session.index, text, limit)
+    _broken_hint(session)
     if fmt == "json":
         echo(output.dumps_lines([h.to_json() for h in hits]))
         return
@@ -580,7 +661,8 @@ def agenda(
     Four sections, each item saying why it is there: follow-ups due (overdue first), people to
     get back in touch with (by cadence: their own or their circle's default), birthdays and
     other dates, and greetings for occasions such as Christmas. Archived contacts are never on
-    it.
+    it. A note that cannot be read counts as it last read without errors, and a Problems section
+    lists each problem as path:line.
 
     \b
     Examples:
@@ -627,3 +709,4 @@ def agenda(
     except OSError as exc:
         raise NetzmdError(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"{'wrote' if written else 'unchanged'} {output}", err=True)
+    _broken_hint(session)

@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from netzmd.cli import Session, echo, format_option, main, real_today, today_option
+from netzmd.cli import (
+    Session,
+    complete_contact,
+    echo,
+    format_option,
+    main,
+    real_today,
+    today_option,
+)
 from netzmd.errors import NetzmdError, NotFound, UsageError
 
 # --- show --as-of ---------------------------------------------------------------------------------
@@ -115,7 +123,7 @@ def _note_path(session: Session, name: str) -> str:
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.option(
     "--since",
     metavar="DATE|SPAN",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from netzmd.cli import DATE, Session, echo, main, real_today, today_option
+from netzmd.cli import DATE, Session, complete_contact, echo, main, real_today, today_option
 from netzmd.errors import NotFound, UsageError
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ def add(
 
 
 @main.command()
-@click.argument("names", nargs=-1, required=True)
+@click.argument("names", nargs=-1, required=True, shell_complete=complete_contact)
 @click.option("-m", "--message", required=True, help="What happened, one line.")
 @click.option("--date", "when", type=DATE, help="When (YYYY-MM-DD). Default: today.")
 @click.option(
@@ -292,7 +292,7 @@ def log(
 
 
 @main.command(name="follow-up")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.option("-m", "--message", required=True, help="What to do, one line.")
 @click.option(
     "--due",
@@ -343,7 +343,7 @@ def follow_up(
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.argument("text", nargs=-1)
 @write_options
 @today_option
@@ -382,7 +382,7 @@ def done(
 
 
 @main.command(name="set", cls=ValuesCommand, context_settings={"ignore_unknown_options": True})
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.argument("key")
 @click.argument("values", metavar="VALUE...", nargs=-1, required=True)
 @write_options
@@ -422,7 +422,7 @@ def set_(
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.argument("key")
 @write_options
 @click.pass_obj
@@ -441,7 +441,7 @@ def unset(session: Session, name: str, key: str, dry_run: bool, no_commit: bool)
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.argument("until", metavar="UNTIL")
 @write_options
 @today_option
@@ -476,7 +476,7 @@ def snooze(
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_contact)
 @click.option("--no-commit", is_flag=True, help="Do not commit the edit to git.")
 @click.pass_obj
 def edit(session: Session, name: str, no_commit: bool) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netzmd.dates import PartialDate, cadence_problem
+from netzmd.dates import NO_CADENCE, PartialDate, cadence_problem
 from netzmd.errors import ConfigError
 from netzmd.model import CIRCLES, Problem
 
@@ -30,9 +30,14 @@ class Occasion:
 DEFAULT_OCCASIONS = (Occasion("Christmas", 12, 24, 21, ("competence",), ()),)
 
 
+# How often to be in touch with someone of a circle who has no ``cadence:`` of their own, unless
+# ``[cadence]`` says otherwise; "none" (there or in a note) means no cadence.
+DEFAULT_CADENCE = {"competence": "3m", "career": "1y", "publication": "6m"}
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
-    cadence: dict[str, str] = field(default_factory=dict)
+    cadence: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CADENCE))
     occasions: tuple[Occasion, ...] = DEFAULT_OCCASIONS
     auto_commit: bool = True
     auto_commit_watch: bool = False
@@ -97,6 +102,7 @@ class _Reader:
         return ConfigError(f"{CONFIG_NAME}:{self.line_of(key)}: error: {message}")
 
     def read(self, data: dict[str, Any]) -> Config:
+        self.misplaced(data)
         for key in data:
             if key not in _TOP_KEYS:
                 self.warnings.append(
@@ -119,10 +125,35 @@ class _Reader:
             warnings=tuple(self.warnings),
         )
 
+    def misplaced(self, data: dict[str, Any]) -> None:
+        """A setting written below a table's header belongs to that table in TOML: a top-level
+        key after ``[cadence]`` or after an ``[[occasions]]`` silently stops being a setting.
+        Say where it went and where it belongs."""
+        tables: list[tuple[str, str, Any]] = []
+        if isinstance(data.get("cadence"), dict):
+            tables.append(("[cadence]", "cadence", data["cadence"]))
+        if isinstance(data.get("occasions"), list):
+            for item in data["occasions"]:
+                if isinstance(item, dict):
+                    tables.append((f"[[occasions]] '{item.get('name', '?')}'", "occasions", item))
+        for header, table_key, table in tables:
+            for key in [k for k in table if k in _TOP_KEYS - {"cadence", "occasions"}]:
+                value = table.pop(key)
+                first = self.line_of(table_key)
+                self.warnings.append(
+                    Problem(
+                        CONFIG_NAME,
+                        self.line_of(key, first),
+                        "warning",
+                        f"'{key} = {_toml(value)}' is inside {header}, so it is not a setting "
+                        f"and is ignored: move it above line {first}, before the first table",
+                    )
+                )
+
     def cadences(self, table: Any) -> dict[str, str]:
         if not isinstance(table, dict):
             raise self.fail("cadence", '[cadence] must be a table of circle = "3m" lines')
-        out: dict[str, str] = {}
+        out: dict[str, str] = dict(DEFAULT_CADENCE)
         for circle, text in table.items():
             if circle not in CIRCLES:
                 raise self.fail(
@@ -135,7 +166,7 @@ class _Reader:
             )
             if problem is not None:
                 raise self.fail(circle, f"[cadence] {circle} = {text!r} {problem}")
-            out[circle] = text
+            out[circle] = NO_CADENCE if text.strip().lower() == NO_CADENCE else text
         return out
 
     def occasions(self, items: Any) -> tuple[Occasion, ...]:
@@ -199,3 +230,11 @@ class _Reader:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise self.fail(key, f"{key} must be a whole number of days")
         return value
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)

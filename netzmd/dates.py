@@ -116,10 +116,13 @@ _CADENCE_WORDS = {
 _MAX_COUNT = {"d": 36_525, "w": 5_217, "m": 1_200, "y": 100}
 
 
+NO_CADENCE = "none"
+
+
 def cadence_problem(text: str) -> str | None:
     """What is wrong with ``text`` as a cadence, to follow it in a message; None when it is
-    one."""
-    if Cadence.parse(text) is not None:
+    one, or ``none`` (no cadence: never due, whatever the circle's default)."""
+    if Cadence.parse(text) is not None or text.strip().lower() == NO_CADENCE:
         return None
     m = _CADENCE.match(text.strip().lower())
     if m and int(m[1]) > 0:

@@ -9,27 +9,12 @@ from pathlib import Path
 
 from netzmd.config import CONFIG_NAME
 from netzmd.errors import NetzmdError
-from netzmd.vault import CACHE, CONTACTS, TEMPLATES
+from netzmd.vault import CACHE, CONTACTS
 
 DEFAULT_CONFIG = """\
-# netzmd settings. Every line below is commented out and shows the default.
-
-# Default cadence per circle: how often to be in touch with someone who has no
-# `cadence:` of their own. 30d, 6w, 3m, 1y, or weekly, monthly, quarterly, yearly.
-# [cadence]
-# career = "1y"
-# competence = "3m"
-# publication = "6m"
-
-# Greeting occasions. Without any [[occasions]], Christmas is the one below.
-# A contact is greeted when in any of `circles` or with any of `tags`;
-# with neither given, every contact in the competence circle.
-# [[occasions]]
-# name = "Christmas"
-# date = "12-24"
-# lead_days = 21
-# circles = ["competence"]
-# tags = []
+# netzmd settings. Every line below is commented out and shows the default:
+# remove the '#' to change a setting. Keep the plain settings at the top: TOML
+# reads every line below a [table] header as part of that table.
 
 # Commit each change that netzmd writes (add, log, done, set, …) to git.
 # auto_commit = true
@@ -42,6 +27,24 @@ DEFAULT_CONFIG = """\
 
 # How many days a job change stays in the agenda's News.
 # news_days = 30
+
+# Default cadence per circle: how often to be in touch with someone who has no
+# `cadence:` of their own. 30d, 6w, 3m, 1y, or weekly, monthly, quarterly,
+# yearly; "none" for no cadence. A circle not named here keeps its default.
+# [cadence]
+# competence = "3m"
+# career = "1y"
+# publication = "6m"
+
+# Greeting occasions. Without any [[occasions]], Christmas is the one below.
+# A contact is greeted when in any of `circles` or with any of `tags`;
+# with neither given, every contact in the competence circle.
+# [[occasions]]
+# name = "Christmas"
+# date = "12-24"
+# lead_days = 21
+# circles = ["competence"]
+# tags = []
 """
 
 
@@ -54,47 +57,55 @@ def builtin_templates() -> Path:
 
 
 def init_vault(root: Path) -> list[str]:
-    """Create what is missing; return one line per thing made or kept."""
+    """Create what is missing; return one line per thing made or kept. The built-in templates
+    are not copied (a copy would never receive their later improvements; ``netzmd templates
+    copy`` makes one to customise). When it makes the git repository, it commits what it
+    created."""
     report: list[str] = []
+    made: list[Path] = []
     try:
         root.mkdir(parents=True, exist_ok=True)
-        for folder in (CONTACTS, TEMPLATES):
-            target = root / folder
-            if target.is_dir():
-                report.append(f"kept     {folder}/")
-            else:
-                target.mkdir()
-                report.append(f"created  {folder}/")
-        source = builtin_templates()
-        if source.is_dir():
-            for template in sorted(source.iterdir()):
-                if template.is_file() and not template.name.startswith("."):
-                    _write_new(
-                        root / TEMPLATES / template.name, root, template.read_text("utf-8"), report
-                    )
-        _write_new(root / CONFIG_NAME, root, DEFAULT_CONFIG, report)
-        _write_new(root / ".gitignore", root, f"{CACHE}/\n", report)
+        target = root / CONTACTS
+        if target.is_dir():
+            report.append(f"kept     {CONTACTS}/")
+        else:
+            target.mkdir()
+            report.append(f"created  {CONTACTS}/")
+        for name, text in ((CONFIG_NAME, DEFAULT_CONFIG), (".gitignore", f"{CACHE}/\n")):
+            if _write_new(root / name, root, text, report):
+                made.append(root / name)
     except OSError as exc:
         raise NetzmdError(f"cannot create the vault at {root}: {exc.strerror}") from None
-    report.append(_git_init(root))
+    line, created = _git_init(root)
+    report.append(line)
+    if created and made:
+        from netzmd.gitops import commit_paths
+
+        result = commit_paths(root, made, "init: a new netzmd vault")
+        said = result.line()
+        if said is not None:
+            report.append(said)
     report.append(f"vault ready at {root.resolve()}")
     return report
 
 
-def _write_new(path: Path, root: Path, text: str, report: list[str]) -> None:
+def _write_new(path: Path, root: Path, text: str, report: list[str]) -> bool:
     rel = path.relative_to(root).as_posix()
     try:
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         report.append(f"created  {rel}")
+        return True
     except FileExistsError:
         report.append(f"kept     {rel} (exists)")
+        return False
 
 
-def _git_init(root: Path) -> str:
+def _git_init(root: Path) -> tuple[str, bool]:
+    """Make a repository unless the folder is in one; (what happened, whether it made one)."""
     git = shutil.which("git")
     if git is None:
-        return "git is not installed: no repository made (netzmd works without it)"
+        return "git is not installed: no repository made (netzmd works without it)", False
     inside = subprocess.run(
         [git, "rev-parse", "--is-inside-work-tree"],
         cwd=root,
@@ -103,10 +114,10 @@ def _git_init(root: Path) -> str:
         check=False,
     )
     if inside.returncode == 0 and inside.stdout.strip() == "true":
-        return "kept     git repository (the folder is inside one already)"
+        return "kept     git repository (the folder is inside one already)", False
     done = subprocess.run(
         [git, "init", "-q"], cwd=root, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
-        return f"git init failed: {done.stderr.strip()}"
-    return "created  git repository"
+        return f"git init failed: {done.stderr.strip()}", False
+    return "created  git repository", True

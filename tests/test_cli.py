@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,7 +20,6 @@ from conftest import REPO, MakeVault, Run, json_of, names_of, no_traceback, note
 
 import netzmd.index
 from netzmd.cli import main
-from netzmd.scaffold import builtin_templates
 from netzmd.vault import is_vault
 
 TODAY = "2026-11-27"
@@ -208,16 +208,18 @@ def test_bad_vault_in_environment(
 # --- init ---------------------------------------------------------------------------------------
 
 
-def test_init_makes_a_vault(run: Run, tmp_path: Path) -> None:
+def test_init_makes_a_vault(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "Tess Ter")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "tess@example.com")
+        monkeypatch.setenv(f"GIT_{name}_DATE", "2026-11-27T10:00:00+01:00")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     target = tmp_path / "network"
     result = run(None, "init", str(target))
     assert result.exit_code == 0, result.output
     assert (target / "contacts").is_dir()
-    assert (target / "templates").is_dir()
-    for template in builtin_templates().iterdir():
-        if template.is_file() and not template.name.startswith("."):
-            copied = target / "templates" / template.name
-            assert copied.read_bytes() == template.read_bytes()
+    assert not (target / "templates").exists()  # the built-in ones are used, and improve
     config = (target / "netzmd.toml").read_text(encoding="utf-8")
     assert all(line.startswith("#") for line in config.splitlines() if line.strip())
     assert "[cadence]" in config
@@ -226,10 +228,57 @@ def test_init_makes_a_vault(run: Run, tmp_path: Path) -> None:
     if shutil.which("git"):
         assert (target / ".git").is_dir()
         assert "created  git repository" in result.stdout
+        assert re.search(r"^committed [0-9a-f]{7,} init: a new netzmd vault$", result.stdout, re.M)
+        tracked = subprocess.run(
+            ["git", "ls-files"], cwd=target, capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert tracked == [".gitignore", "netzmd.toml"]
     assert "vault ready" in result.stdout
     check = run(target, "check")
     assert check.exit_code == 0
     assert json_of(run(target, "list", "--format", "json")) == []
+
+
+def test_the_written_settings_are_the_real_defaults(tmp_path: Path) -> None:
+    """Uncommenting every line of the netzmd.toml that init writes changes nothing: each
+    commented value is the default, and no setting lands inside a table."""
+    from netzmd.config import Config, parse_config
+    from netzmd.scaffold import DEFAULT_CONFIG
+
+    lines = DEFAULT_CONFIG.splitlines()
+    settings = [line[2:] for line in lines if re.match(r"^# (\[|[a-z_]+ = )", line)]
+    uncommented = parse_config("\n".join(settings))
+    assert uncommented.warnings == ()
+    assert uncommented == Config()
+    assert Config().cadence == {"competence": "3m", "career": "1y", "publication": "6m"}
+    first_table = next(i for i, line in enumerate(settings) if line.startswith("["))
+    assert all("=" in line for line in settings[:first_table])
+    assert first_table == 4  # auto_commit, auto_commit_watch, agenda_note, news_days
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            '[[occasions]]\nname = "Christmas"\ndate = "12-24"\nauto_commit = false\n',
+            "netzmd.toml:4: warning: 'auto_commit = false' is inside [[occasions]] 'Christmas', "
+            "so it is not a setting and is ignored: move it above line 1, before the first table",
+        ),
+        (
+            '# settings\n[cadence]\ncompetence = "6w"\nnews_days = 10\n',
+            "netzmd.toml:4: warning: 'news_days = 10' is inside [cadence], so it is not a "
+            "setting and is ignored: move it above line 2, before the first table",
+        ),
+    ],
+)
+def test_check_says_where_a_misplaced_setting_belongs(
+    run: Run, make_vault: MakeVault, config: str, message: str
+) -> None:
+    vault = make_vault({}, config)
+    result = run(vault, "check")
+    assert result.exit_code == 0, result.output
+    assert message in result.stdout
+    assert run(vault, "list").exit_code == 0
 
 
 def test_init_defaults_to_the_current_folder(
@@ -308,9 +357,8 @@ def test_init_reports_paths_in_the_vault(run: Run, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert "created  netzmd.toml" in lines
     assert "created  .gitignore" in lines
-    for template in builtin_templates().iterdir():
-        if template.is_file() and not template.name.startswith("."):
-            assert f"created  templates/{template.name}" in lines
+    assert "created  contacts/" in lines
+    assert not any("templates/" in line for line in lines)
 
 
 def test_init_on_a_file_is_an_error(run: Run, tmp_path: Path) -> None:
@@ -541,16 +589,18 @@ def test_hidden_and_other_files_are_ignored(run: Run, vault: Path) -> None:
 # --- broken notes in the commands ---------------------------------------------------------------
 
 
-def test_broken_note_is_skipped_until_fixed(run: Run, vault: Path) -> None:
+def test_broken_note_counts_as_its_last_good_version_until_fixed(run: Run, vault: Path) -> None:
     assert "Max Mustermann" in names_of(list_json(run, vault))
     write_notes(vault, {"contacts/Max Mustermann.md": "---\ncircle: career\ntags: [python\n---\n"})
     result = run(vault, "list", "--today", TODAY)
     assert result.exit_code == 0
-    assert "Max Mustermann" not in result.stdout
-    assert "1 note could not be read; run 'netzmd check'" in result.stderr
-    assert "Max Mustermann" not in names_of(list_json(run, vault))
+    assert "Max Mustermann" in result.stdout  # the last good version (issue 10, item 3)
+    assert "contacts/Max Mustermann.md:4: error: invalid YAML" in result.stderr
+    assert "(using its last good version)" in result.stderr
+    assert "Max Mustermann" in names_of(list_json(run, vault))
     show = run(vault, "show", "max")
-    assert show.exit_code == 1
+    assert show.exit_code == 0
+    assert "contacts/Max Mustermann.md:4: error: invalid YAML" in show.stdout
     no_traceback(show)
     assert json_of(run(vault, "search", "jobs", "--format", "json")) == []
     check = run(vault, "check")
@@ -999,12 +1049,47 @@ def test_toml_unknown_setting_is_a_warning(run: Run, vault: Path) -> None:
     assert result.stdout == "netzmd.toml:1: warning: unknown setting 'colour' is ignored\n"
 
 
-def test_no_netzmd_toml_means_no_circle_defaults(run: Run, vault: Path) -> None:
+def test_without_netzmd_toml_the_circle_defaults_hold(run: Run, vault: Path) -> None:
     (vault / "netzmd.toml").unlink()
     people = by_name(list_json(run, vault))
-    assert people["Clara Neumann"]["cadence"] is None
-    assert people["Clara Neumann"]["next_due"] is None
-    assert people["Zoë Müller"]["cadence"] == "6w"
+    assert people["Clara Neumann"]["circle"] == "competence"
+    assert people["Clara Neumann"]["cadence"] == "3m"
+    assert people["Zoë Müller"]["cadence"] == "6w"  # her own cadence wins
+    assert people["Carl Ohne"]["circle"] is None
+    assert people["Carl Ohne"]["cadence"] is None  # no circle, no default
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("", {"competence": "3m", "career": "1y", "publication": "6m"}),
+        ('[cadence]\ncompetence = "6w"\n', {"competence": "6w", "career": "1y"}),
+        ('[cadence]\ncareer = "none"\n', {"competence": "3m", "career": None}),
+        ('[cadence]\npublication = "NONE"\n', {"publication": None}),
+    ],
+)
+def test_circle_defaults_and_none(
+    run: Run, make_vault: MakeVault, config: str, expected: dict[str, str | None]
+) -> None:
+    notes = {
+        f"contacts/{circle}.md": f"---\ncircle: {circle}\nlast_contact: 2026-01-01\n---\n"
+        for circle in ("competence", "career", "publication")
+    }
+    notes["contacts/never.md"] = "---\ncircle: competence\ncadence: none\n---\n"
+    vault = make_vault(notes, config)
+    people = by_name(json_of(run(vault, "list", "--format", "json", "--today", TODAY)))
+    for circle, cadence in expected.items():
+        assert people[circle]["cadence"] == (cadence or "none"), circle
+        assert (people[circle]["next_due"] is None) == (cadence is None), circle
+    assert people["never"]["cadence"] == "none"
+    assert people["never"]["next_due"] is None
+    agenda = json_of(run(vault, "agenda", "--format", "json", "--today", "2030-01-01"))
+    due = {item["name"] for item in agenda["keep_in_touch"]}
+    assert "never" not in due
+    assert due == {c for c, cadence in expected.items() if cadence} | (
+        {"competence", "career", "publication"} - set(expected)
+    )
+    assert run(vault, "check").exit_code == 0
 
 
 # --- bad input never shows a traceback ----------------------------------------------------------

@@ -433,8 +433,8 @@ def test_as_of_has_the_shape_of_show_json(jane_repo: tuple[Repo, dict[str, str]]
     assert list(then) == [*now, "as_of"]
     assert {k: v for k, v in then.items() if k != "as_of"} == now | {
         "last_contact": "2026-02-14",
-        "next_due": None,
-        "cadence": None,
+        "next_due": "2026-05-14",  # the competence circle's default cadence, 3m
+        "cadence": "3m",
     }
 
 
