@@ -10,14 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netzmd import writer
 from netzmd.errors import Ambiguous, NetzmdError, NotFound, UsageError
 from netzmd.gitops import CommitResult
 from netzmd.model import Contact, FollowUp
 from netzmd.names import Candidate, find, fold
-from netzmd.vault import CONTACTS, Vault
+from netzmd.vault import CACHE, CONTACTS, Vault
+
+if TYPE_CHECKING:
+    from netzmd.atomic import Clock, Pending, Stamp
+
+WRITTEN = "written.json"  # in the cache folder: the state in which netzmd left what it wrote
 
 _FIX_HINT = "Fix the note first ('netzmd edit', then 'netzmd check'); nothing was written."
 
@@ -28,18 +33,26 @@ class BadNote(NetzmdError):
 
 @dataclass(slots=True)
 class Note:
-    """A note as read for writing: its exact bytes, its text (a BOM kept) and its contact."""
+    """A note as read for writing: its exact bytes, its text (a BOM kept) and its contact,
+    and the stat of the file those bytes were read from."""
 
     rel: str
     path: Path
     data: bytes
     text: str
     contact: Contact
+    stat: os.stat_result | None = None
 
 
-def open_note(vault: Vault, rel: str) -> Note:
+def open_note(vault: Vault, rel: str, *, clock: Clock | None = None) -> Note:
     """Read a note to write to it; refuse (``BadNote``) a symlink, a note with a parse error,
-    conflict markers or duplicate keys, and anything that is not a readable UTF-8 file."""
+    conflict markers or duplicate keys, and anything that is not a readable UTF-8 file.
+
+    A note that another program changed less than two seconds ago may be half saved (a save in
+    place: shell redirection, ``rsync --inplace``, sync clients): it is read once it has been
+    left alone that long, or refused when it keeps changing (``atomic.read_settled``). A note
+    in the very state netzmd left it is read at once. ``clock``: the real one by default."""
+    from netzmd.atomic import SystemClock, Written, read_settled
     from netzmd.note import parse_note
 
     path = vault.root / rel
@@ -48,8 +61,14 @@ def open_note(vault: Vault, rel: str) -> Note:
             f"{rel} is a symlink; netzmd does not write through symlinks",
             hint="Run the command on the note the link points to; nothing was written.",
         )
+    record = Written(vault.root / CACHE / WRITTEN)
     try:
-        data = path.read_bytes()
+        data, st = read_settled(
+            path,
+            rel,
+            clock=SystemClock() if clock is None else clock,
+            ours=lambda data, stamp: record.ours(rel, data, stamp),
+        )
     except FileNotFoundError:
         raise NotFound(f"{rel} does not exist (any more)") from None
     except OSError as exc:
@@ -60,18 +79,20 @@ def open_note(vault: Vault, rel: str) -> Note:
         problem = errors[0] if errors else None
         why = f"{problem.path}:{problem.line}: {problem.message}" if problem else rel
         raise BadNote(f"refusing to write to a broken note: {why}", hint=_FIX_HINT)
-    return Note(rel, path, data, data.decode("utf-8"), parsed.contact)
+    return Note(rel, path, data, data.decode("utf-8"), parsed.contact, st)
 
 
 @dataclass(slots=True)
 class Change:
-    """The new bytes for one file, and what changed, in words."""
+    """The new bytes for one file, and what changed, in words; ``seen``: the stat of the file
+    when ``before`` was read (None: not known, the bytes alone are compared)."""
 
     rel: str
     path: Path
     before: bytes | None  # None: a new file
     after: bytes
     said: list[str] = field(default_factory=list)
+    seen: os.stat_result | None = None
 
     @property
     def changed(self) -> bool:
@@ -98,7 +119,7 @@ class Outcome:
 
 
 def _change(note: Note, new_text: str, said: list[str]) -> Change:
-    return Change(note.rel, note.path, note.data, new_text.encode("utf-8"), said)
+    return Change(note.rel, note.path, note.data, new_text.encode("utf-8"), said, note.stat)
 
 
 def link(contact_id: str, name: str) -> str:
@@ -455,46 +476,114 @@ def _diff_lines(data: bytes | None) -> list[str]:
 
 
 def write(plan: Plan) -> list[Change]:
-    """Write every change, each only if its file still holds what was read. All files are
-    checked before the first one is replaced; a file that changes in between stops the rest."""
-    from netzmd.atomic import ChangedOnDisk, Pending, check_unchanged
+    """Write every change, each only if its file still holds what was read (the bytes, and the
+    stat when known), and all of them or none.
+
+    Refused before anything is written: a note that is read-only or has a second hard link
+    (``atomic.refuse_unsafe``). Every file is checked before the first one is replaced. When
+    one cannot be replaced after all (changed meanwhile, a write error, Ctrl-C), the ones
+    replaced before it are put back as they were, from copies made before the first replace
+    (so putting back needs no more disk space), and the error says so. The temporary files go
+    next to the notes without a sweep of the folder: the index scan that found the notes did
+    it (``vault.scan_notes``)."""
+    from netzmd.atomic import Pending, check_unchanged, refuse_unsafe
 
     changes = plan.real
+    for c in changes:
+        if c.before is not None:
+            try:
+                seen = c.seen if c.seen is not None else os.lstat(c.path)
+            except FileNotFoundError:
+                continue  # the check below says it is gone
+            refuse_unsafe(seen, c.rel)
     pendings: list[Pending] = []
-    written: list[Change] = []
+    undos: list[Pending | None] = []  # what was there, ready to be put back
+    written: list[tuple[int, Stamp]] = []
     try:
         try:
             for c in changes:
                 if c.before is None:
                     c.path.parent.mkdir(parents=True, exist_ok=True)
-                pendings.append(Pending(c.path, c.after))
+                pendings.append(Pending(c.path, c.after, swept=True))
+            if len(changes) > 1:
+                for c in changes:
+                    before = c.before
+                    undos.append(None if before is None else Pending(c.path, before, swept=True))
         except OSError as exc:
+            failed = changes[len(pendings) if len(pendings) < len(changes) else len(undos)]
             raise NetzmdError(
-                f"cannot write {changes[len(pendings)].rel}: {exc.strerror or exc}; "
-                "nothing was written"
+                f"cannot write {failed.rel}: {exc.strerror or exc}; nothing was written"
             ) from None
         for c in changes:
-            check_unchanged(c.path, c.before)
-        for c, pending in zip(changes, pendings, strict=True):
+            check_unchanged(c.path, c.before, _stamp(c.seen))
+        for i, (c, pending) in enumerate(zip(changes, pendings, strict=True)):
             try:
-                pending.put(c.before)
-            except ChangedOnDisk as exc:
-                if written:
-                    done_list = ", ".join(w.rel for w in written)
-                    raise ChangedOnDisk(
-                        f"{exc.message}; already written: {done_list}", hint=exc.hint
+                written.append((i, pending.put(c.before, seen=_stamp(c.seen))))
+            except BaseException as exc:
+                said = _put_back(changes, undos, written)
+                written.clear()
+                if isinstance(exc, NetzmdError) and said:
+                    raise type(exc)(f"{exc.message}; {said}", hint=exc.hint) from None
+                if isinstance(exc, OSError):
+                    raise NetzmdError(
+                        f"cannot write {c.rel}: {exc.strerror or exc}; "
+                        f"{said or 'nothing was written'}"
                     ) from None
                 raise
-            except OSError as exc:
-                done_list = ", ".join(w.rel for w in written) or "nothing"
-                raise NetzmdError(
-                    f"cannot write {c.rel}: {exc.strerror or exc}; already written: {done_list}"
-                ) from None
-            written.append(c)
     finally:
         for pending in pendings:
             pending.discard()
-    return written
+        for undo in undos:
+            if undo is not None:
+                undo.discard()
+    _remember([(changes[i].rel, changes[i].path, changes[i].after, s) for i, s in written])
+    return [changes[i] for i, _ in written]
+
+
+def _stamp(st: os.stat_result | None) -> Stamp | None:
+    from netzmd.atomic import Stamp
+
+    return None if st is None else Stamp.of(st)
+
+
+def _put_back(
+    changes: Sequence[Change], undos: Sequence[Pending | None], written: Sequence[tuple[int, Stamp]]
+) -> str:
+    """Put the files in ``written`` back as they were, each only if it is still as netzmd
+    wrote it; what happened, in words ("" when nothing had been written)."""
+    from netzmd.atomic import ChangedOnDisk, check_unchanged
+
+    back: list[tuple[str, Path, bytes, Stamp]] = []
+    stuck: list[str] = []
+    for i, stamp in reversed(written):
+        c, undo = changes[i], undos[i]
+        try:
+            if undo is None:  # a new file: remove it again
+                check_unchanged(c.path, c.after, stamp)
+                os.unlink(c.path)
+            else:
+                assert c.before is not None
+                back.append((c.rel, c.path, c.before, undo.put(c.after, seen=stamp)))
+        except (ChangedOnDisk, OSError):
+            stuck.append(c.rel)
+    _remember(back)
+    if not written:
+        return ""
+    if not stuck:
+        rels = ", ".join(changes[i].rel for i, _ in written)
+        return f"nothing was written ({rels} put back as it was)"
+    return f"already written and changed again since, so not put back: {', '.join(reversed(stuck))}"
+
+
+def _remember(states: Sequence[tuple[str, Path, bytes, Stamp]]) -> None:
+    """Note the state in which netzmd left these notes, in the vault's cache folder."""
+    from netzmd.atomic import Written
+
+    if not states:
+        return
+    rel, path = states[0][0], states[0][1]
+    root = path.parents[len(rel.split("/")) - 1]
+    Written(root / CACHE / WRITTEN).remember((r, data, stamp) for r, _, data, stamp in states)
 
 
 def commit(vault: Vault, written: Sequence[Change], message: str) -> CommitResult:

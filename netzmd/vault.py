@@ -14,6 +14,7 @@ from netzmd.model import Problem
 CONTACTS = "contacts"
 TEMPLATES = "templates"
 CACHE = ".netzmd"
+TEMP_SUFFIX = ".netzmd-tmp"  # atomic.TMP_SUFFIX, here without importing the write path
 
 # size, mtime_ns, ctime_ns, inode: a file whose four numbers are unchanged is (nearly) unchanged.
 StatKey = tuple[int, int, int, int]
@@ -79,6 +80,8 @@ def scan_notes(vault: Vault) -> Scan:
     """Every ``*.md`` under ``contacts/`` with its stat key; hidden files and folders are skipped.
 
     A symlink is followed only when it stays inside the vault; one that leaves it is an error.
+    A temporary file that a netzmd killed mid-write left behind (hidden, so never a note) is
+    removed on the way, so that every command cleans up without listing a folder twice.
     (Plain strings rather than Path objects: this runs for every note on every command.)"""
     result = Scan()
     root_real = os.path.realpath(vault.root)
@@ -95,6 +98,7 @@ def scan_notes(vault: Vault) -> Scan:
         )
         return result
     files = result.files
+    temps: list[str] = []
     stack = [(str(contacts), CONTACTS + "/")]
     is_regular = statmod.S_ISREG
     while stack:
@@ -112,6 +116,8 @@ def scan_notes(vault: Vault) -> Scan:
         for entry in entries:
             name = entry.name
             if name[0] == "." or name[-1] == "~":
+                if name.endswith(TEMP_SUFFIX):
+                    temps.append(entry.path)
                 continue
             try:
                 # the common case first, with one system call: a note that is a plain file
@@ -131,6 +137,10 @@ def scan_notes(vault: Vault) -> Scan:
                     stack.append((entry.path, prefix + name + "/"))
             except OSError:
                 continue
+    if temps:
+        from netzmd.atomic import sweep_files
+
+        sweep_files(temps)
     return result
 
 

@@ -69,6 +69,16 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
 
 
+@pytest.fixture(autouse=True)
+def _notes_count_as_saved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write command waits for a note changed less than two seconds ago by another program
+    (it may be half saved); tests write their notes just before, so here that wait is off.
+    tests/test_atomic.py and tests/test_changes.py test it with its real length."""
+    from netzmd import atomic
+
+    monkeypatch.setattr(atomic, "SETTLE_NS", 0)
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> MakeVault:
     """A factory: ``make_vault({"contacts/Jane Doe.md": text}, config=toml)`` → the vault root.
