@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from netzmd.agenda import Sources
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 BUSY_MS = 10_000  # how long to wait for another process writing the cache

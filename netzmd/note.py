@@ -16,7 +16,8 @@ from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
 
 MAX_BYTES = 1024 * 1024
 
-_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
+_CONFLICT = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?: |$)")
+_MARKERS = "remove the <<<<<<< ======= >>>>>>> lines"
 # A list item that is an interaction (groups 1 or 2: the date, 3: the rest; a time of day after
 # the date is left out), a task (4: the box's mark, 5: the rest), or one that only looks dated
 # (6: emphasis before the date, 7: the date as written, 8: emphasis after it, 9: the rest).
@@ -112,22 +113,9 @@ def parse_note(path: str, data: bytes) -> Parsed:
     if text is None:
         assert problem is not None
         return Parsed(None, [problem])
-    conflict = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
-    if conflict is not None:
-        line = text.count("\n", 0, conflict.start()) + 1
-        return Parsed(
-            None,
-            [
-                Problem(
-                    path,
-                    line,
-                    "error",
-                    "git conflict markers: resolve the conflict (keep one side) and remove the "
-                    "<<<<<<< ======= >>>>>>> lines",
-                )
-            ],
-            text,
-        )
+    conflicts = conflict_problems(path, text) if "<<<<<<<" in text or ">>>>>>>" in text else []
+    if conflicts:
+        return Parsed(None, conflicts, text)
     try:
         fm_text, close_line, body_line = split_front_matter(text)
     except ValueError as exc:
@@ -162,6 +150,99 @@ def parse_note(path: str, data: bytes) -> Parsed:
     contact = builder.build()
     _read_body(contact, text[_line_offset(text, body_line) :], body_line, builder.problems)
     return Parsed(contact, builder.problems, text, body_line)
+
+
+def conflict_problems(path: str, text: str) -> list[Problem]:
+    """One error for every git conflict block (at its ``<<<<<<<`` line) and every marker left
+    over outside one. In the Log or Follow-ups section the advice is to keep the lines of both
+    sides: keeping one side would drop the other side's interactions or tasks."""
+    from netzmd.writer import FOLLOW_UPS_TITLE, HEADING, LOG_TITLE
+
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    close = 0  # the front matter's closing line (0-based; 0: none)
+    if lines[0].rstrip() == "---":
+        close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+    problems: list[Problem] = []
+    headings: list[tuple[int, str]] = []  # the headings the current line is under
+    fence: str | None = None
+    opened: tuple[int, str] | None = None  # the <<<<<<< line and the section it is in
+
+    def report(at: int, where: str) -> None:
+        if where == "stray":
+            advice = (
+                f"a git conflict marker ('{lines[at][:7]}') with no conflict around it: remove "
+                "the line"
+            )
+        elif where == "unclosed":
+            advice = (
+                "a git conflict that is never closed (no >>>>>>> line after it): resolve it "
+                f"and {_MARKERS}"
+            )
+        elif where == "Log":
+            advice = (
+                "git conflict markers in the Log section: keep the lines of both sides (each "
+                f"line is an interaction; keeping one side would drop the other's) and {_MARKERS}"
+            )
+        elif where == "Follow-ups":
+            advice = (
+                "git conflict markers in the Follow-ups section: keep the lines of both sides "
+                "(each line is a task; keeping one side would drop the other's; a task both "
+                f"sides changed stays once) and {_MARKERS}"
+            )
+        else:
+            advice = f"git conflict markers: resolve the conflict (keep one side) and {_MARKERS}"
+        problems.append(Problem(path, at + 1, "error", advice))
+
+    for index, line in enumerate(lines):
+        marker = _CONFLICT.match(line)
+        if marker is not None:  # in a code block too: git does not know Markdown
+            kind = marker[1][0]
+            if kind == "<":
+                if opened is not None:  # the one before was never closed
+                    report(opened[0], "unclosed")
+                where = (
+                    "front matter"
+                    if index < close
+                    else _section_of(headings, LOG_TITLE, FOLLOW_UPS_TITLE)
+                )
+                opened = (index, where)
+            elif kind == ">":
+                report(*(opened or (index, "stray")))
+                opened = None
+            elif kind == "|" and opened is None:
+                report(index, "stray")
+            continue  # "=======" alone is a heading's underline, not a conflict
+        if index <= close:
+            continue
+        run = FENCE_LINE.match(line) if "``" in line or "~~" in line else None
+        if run is not None:
+            now = fence_after(fence, run[1], run[2])
+            if now is not None or fence is not None:
+                fence = now
+                continue
+        heading = HEADING.match(line) if fence is None and line.startswith("#") else None
+        if heading is not None:
+            level = len(heading[1])
+            while headings and headings[-1][0] >= level:
+                headings.pop()
+            headings.append((level, heading[2].strip()))
+    if opened is not None:
+        report(opened[0], "unclosed")
+    problems.sort(key=lambda p: p.line)
+    return problems
+
+
+def _section_of(
+    headings: list[tuple[int, str]], log: re.Pattern[str], follow_ups: re.Pattern[str]
+) -> str:
+    """The section under ``headings`` (innermost first) when it is the Log or the Follow-ups,
+    else ""."""
+    for _, title in reversed(headings):
+        if log.fullmatch(title):
+            return "Log"
+        if follow_ups.fullmatch(title):
+            return "Follow-ups"
+    return ""
 
 
 class _Builder:

@@ -901,7 +901,7 @@ def bump_last_contact(text: str, when: date) -> str:
 
 # --- Body edits -----------------------------------------------------------------------------------
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*(?:[ \t]#+[ \t]*)?$")
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*(?:[ \t]#+[ \t]*)?$")
 _ITEM_DATE = re.compile(
     r"^(\s*)[-*+]\s+(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
 )
@@ -939,7 +939,7 @@ def _section(doc: _Doc, title: re.Pattern[str]) -> tuple[int, int] | None:
     _, lines = _body_lines(doc)
     found: tuple[int, int] | None = None
     for index, line in lines:
-        m = _HEADING.match(line)
+        m = HEADING.match(line)
         if m is None:
             continue
         level = len(m[1])

@@ -547,8 +547,13 @@ def test_non_text_values_warn() -> None:
         ),
         (
             "---\nname: A\n>>>>>>> theirs\n---\n",
-            "3: error: git conflict markers: resolve the conflict (keep one side) and remove the "
-            "<<<<<<< ======= >>>>>>> lines",
+            "3: error: a git conflict marker ('>>>>>>>') with no conflict around it: remove "
+            "the line",
+        ),
+        (
+            "---\nname: A\n---\n<<<<<<< ours\nx\n",
+            "4: error: a git conflict that is never closed (no >>>>>>> line after it): resolve it "
+            "and remove the <<<<<<< ======= >>>>>>> lines",
         ),
         (
             "---\n- a\n- b\n---\n",
@@ -585,6 +590,85 @@ def test_non_text_values_warn() -> None:
 )
 def test_errors_name_the_line(text: str, expected: str) -> None:
     assert error(text) == f"{PATH}:{expected}"
+
+
+LOG_ADVICE = (
+    "git conflict markers in the Log section: keep the lines of both sides (each line is an "
+    "interaction; keeping one side would drop the other's) and remove the <<<<<<< ======= "
+    ">>>>>>> lines"
+)
+TASKS_ADVICE = (
+    "git conflict markers in the Follow-ups section: keep the lines of both sides (each line is "
+    "a task; keeping one side would drop the other's; a task both sides changed stays once) and "
+    "remove the <<<<<<< ======= >>>>>>> lines"
+)
+ONE_SIDE_ADVICE = (
+    "git conflict markers: resolve the conflict (keep one side) and remove the <<<<<<< ======= "
+    ">>>>>>> lines"
+)
+
+
+def test_every_conflict_block_is_reported_with_the_advice_for_its_place() -> None:
+    parsed = parse(
+        "---\nname: A\n<<<<<<< HEAD\ncity: X\n=======\ncity: Y\n>>>>>>> b\n---\n"  # 3
+        "## Log\n<<<<<<< HEAD\n- 2026-01-01 a\n=======\n- 2026-01-02 b\n>>>>>>> b\n"  # 10
+        "### 2025\n<<<<<<< HEAD\n- 2025-01-01 c\n=======\n>>>>>>> b\n"  # 16
+        "```\n## Follow-ups\n```\n<<<<<<< HEAD\n- 2025-01-02 d\n=======\n>>>>>>> b\n"  # 23
+        "Notes\n=======\n"  # a heading's underline, no conflict
+        "# Follow-ups\n<<<<<<< HEAD\n- [ ] x\n||||||| base\n=======\n- [ ] y\n>>>>>>> b\n"  # 30
+        "## Other\n<<<<<<< HEAD\nz\n=======\n>>>>>>> b\n"  # 37: a subsection of Follow-ups
+        "# Notes\n<<<<<<< HEAD\nz\n=======\n>>>>>>> b\n"  # 42
+    )
+    assert parsed.contact is None
+    assert [(p.line, p.severity, p.message) for p in parsed.problems] == [
+        (3, "error", ONE_SIDE_ADVICE),
+        (10, "error", LOG_ADVICE),
+        (16, "error", LOG_ADVICE),  # a subsection of the Log
+        (23, "error", LOG_ADVICE),  # a heading in a code block is no heading
+        (30, "error", TASKS_ADVICE),
+        (37, "error", TASKS_ADVICE),
+        (42, "error", ONE_SIDE_ADVICE),
+    ]
+
+
+def test_check_lists_every_conflict_block(make_vault: Any, run: Any) -> None:
+    vault = make_vault(
+        {"contacts/Jane.md": "---\nname: Jane\n---\n## Log\n<<<<<<< HEAD\n- 2026-01-01 a\n"
+         "=======\n- 2026-01-02 b\n>>>>>>> x\n## Follow-ups\n<<<<<<< HEAD\n- [ ] a\n=======\n"
+         "- [ ] b\n>>>>>>> x\n"}
+    )  # fmt: skip
+    result = run(vault, "check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"contacts/Jane.md:5: error: {LOG_ADVICE}",
+        f"contacts/Jane.md:11: error: {TASKS_ADVICE}",
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["## Log", "## Follow-ups", "## Notes", "## follow-up", "## log"]),
+            st.booleans(),
+            st.sampled_from(["\n", "\r\n"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_conflict_blocks_each_give_one_error(sections: list[tuple[str, bool, str]]) -> None:
+    lines, expected = ["---", "name: A", "---"], []
+    for heading, conflicted, _ in sections:
+        lines += [heading, "- 2026-01-01 x"]
+        if conflicted:
+            advice = {"l": LOG_ADVICE, "f": TASKS_ADVICE}.get(heading.lstrip("# ")[0].lower())
+            expected.append((len(lines) + 1, advice or ONE_SIDE_ADVICE))
+            lines += ["<<<<<<< HEAD", "- [ ] a", "=======", "- [ ] b", ">>>>>>> theirs"]
+    eol = sections[0][2]
+    parsed = parse(eol.join(lines) + eol)
+    assert [(p.line, p.message) for p in parsed.problems] == expected
+    assert (parsed.contact is None) == bool(expected)
 
 
 def test_binary_content(tmp_path: Path) -> None:
@@ -1249,8 +1333,8 @@ def _check_outcome(parsed: Parsed, data: bytes) -> None:
         assert 1 <= p.line <= lines, (p, lines)
         assert "\n" not in p.message and p.message
     errors = [p for p in parsed.problems if p.severity == "error"]
-    if parsed.contact is None:
-        assert len(errors) == 1
+    if parsed.contact is None:  # one error, or one for every git conflict
+        assert len(errors) == 1 or all("git conflict" in p.message for p in errors), errors
     else:
         assert errors == []
         json.dumps(static_json(parsed.contact), allow_nan=False)
