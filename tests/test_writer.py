@@ -821,6 +821,12 @@ def test_bump_last_contact() -> None:
         ("```\n## Log\n```\n", "```\n## Log\n```\n\n## Log\n\n- 2026-11-27 hi\n"),
         ("  - 2026-01-01 a\n## Log\n  - 2026-01-01 a\n", "  - 2026-01-01 a\n## Log\n"
          "  - 2026-01-01 a\n  - 2026-11-27 hi\n"),
+        # entries with a time of day are in date order too
+        ("## Log\n- 2026-11-01T09:00 a\n- 2026-12-08 10:00 b\n",
+         "## Log\n- 2026-11-01T09:00 a\n- 2026-11-27 hi\n- 2026-12-08 10:00 b\n"),
+        # a line that begins with inline code opens no fence
+        ("```x``` y\n## Log\n- 2026-01-01 a\n", "```x``` y\n## Log\n- 2026-01-01 a\n"
+         "- 2026-11-27 hi\n"),
     ],
 )  # fmt: skip
 def test_log_entry_placement(before: str, after: str) -> None:
