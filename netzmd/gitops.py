@@ -4,6 +4,9 @@ The vault may be a git repository or a folder inside one. ``commit_paths`` commi
 given files (``git commit --only``): other staged and unstaged changes stay as they were. It does
 not commit during a merge, rebase, cherry-pick or revert, or while the index is locked, and says
 why. Without git, or outside a repository, it does nothing and says nothing.
+
+A caller with a clock of its own (``netzmd watch``) passes ``when``: the commit's author and
+committer date, so that what it commits is dated by the same clock as everything else it does.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 _IN_PROGRESS = (
@@ -44,12 +48,28 @@ class CommitResult:
         return None
 
 
+def git_date(when: datetime) -> str:
+    """``when`` in git's own date format, ``@SECONDS +HHMM`` (any year, no parsing rules); a
+    time without a zone is local time."""
+    aware = when if when.tzinfo is not None else when.astimezone()
+    offset = aware.utcoffset()
+    minutes = round(offset.total_seconds() / 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"@{int(aware.timestamp())} {sign}{hours:02d}{mins:02d}"
+
+
 class _Git:
-    def __init__(self, git: str, cwd: Path) -> None:
+    """The one way this module runs git: at ``cwd``, in the C locale, never prompting; with
+    ``when``, every commit it makes is authored and committed at that time."""
+
+    def __init__(self, git: str, cwd: Path, when: datetime | None = None) -> None:
         self.git = git
         self.cwd = cwd
         self.env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
         self.env.pop("GIT_INDEX_FILE", None)
+        if when is not None:
+            self.env["GIT_AUTHOR_DATE"] = self.env["GIT_COMMITTER_DATE"] = git_date(when)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -104,9 +124,12 @@ def _inside_repo_without_git(folder: Path) -> bool:
     return any((p / ".git").exists() for p in (folder, *folder.parents))
 
 
-def commit_paths(folder: Path, paths: Sequence[Path], message: str) -> CommitResult:
+def commit_paths(
+    folder: Path, paths: Sequence[Path], message: str, *, when: datetime | None = None
+) -> CommitResult:
     """Commit exactly ``paths`` (files in the repository that holds ``folder``) with
-    ``message``. Files git does not know yet are added first."""
+    ``message``. Files git does not know yet are added first. ``when``: the author and
+    committer date (default: git's, now)."""
     git = shutil.which("git")
     if git is None:
         if _inside_repo_without_git(folder):
@@ -118,7 +141,7 @@ def commit_paths(folder: Path, paths: Sequence[Path], message: str) -> CommitRes
     why = blocker(folder)
     if why is not None:
         return CommitResult(False, message=message, reason=why)
-    g = _Git(git, top)
+    g = _Git(git, top, when)
     real_top = os.path.realpath(top)
     rel = [
         os.path.relpath(os.path.join(os.path.realpath(p.parent), p.name), real_top) for p in paths

@@ -500,7 +500,8 @@ class Watcher:
 
     ``start()`` runs it in a thread of its own, ``stop()`` ends it (after finishing the batch at
     hand and, with commits on, committing what is pending), ``join()`` waits for that. Every
-    line it has to say goes to ``say``; ``now`` is the clock for the date and the time stamps."""
+    line it has to say goes to ``say``; ``now`` is the clock for the date, the time stamps and
+    the date of the commits it makes."""
 
     def __init__(
         self,
@@ -1041,7 +1042,9 @@ class Watcher:
         agenda = self._agenda_for_commit()
         if agenda is not None:
             files.append(agenda)
-        result = gitops.commit_paths(root, files, commit_message(notes))
+        # Dated by the watcher's clock, as its agenda's "today" is: the News it renders next
+        # count this commit on the day the watcher says it is.
+        result = gitops.commit_paths(root, files, commit_message(notes), when=self._now())
         if result.committed:
             self._dirty -= set(paths)
             self.stats.commits += 1

@@ -142,3 +142,57 @@ def json_of(result: Result) -> Any:
 
 def names_of(items: Sequence[Mapping[str, Any]]) -> list[str]:
     return [str(item["name"]) for item in items]
+
+
+# --- git ------------------------------------------------------------------------------------
+
+GIT_DATE = os.environ.get("NETZMD_TEST_GIT_DATE") or "2026-11-27T09:00:00+00:00"
+"""The author and committer date of every commit a test makes without naming one. The
+variable NETZMD_TEST_GIT_DATE moves it, only to show that no test depends on it (nor on the
+real date): the whole suite passes with it years ahead and years behind."""
+
+GIT_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_COMMITTER_DATE",
+    "EMAIL",
+)
+
+
+def git_environment(home: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``base`` (the process environment) for git run by a test: no developer configuration,
+    hooks or identity (``home`` stands in for the home folder), commits dated ``GIT_DATE``."""
+    env = dict(os.environ if base is None else base)
+    for name in GIT_VARIABLES:
+        env.pop(name, None)
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(home / "gitconfig"),
+        GIT_AUTHOR_DATE=GIT_DATE,
+        GIT_COMMITTER_DATE=GIT_DATE,
+    )
+    return env
+
+
+@pytest.fixture
+def git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test's process environment as ``git_environment`` makes it, for git run by the test
+    and by netzmd alike; the stand-in home folder."""
+    home = tmp_path_factory.mktemp("home")
+    for name in GIT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for key, value in git_environment(home).items():
+        if os.environ.get(key) != value:
+            monkeypatch.setenv(key, value)
+    return home

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,35 +16,13 @@ from netzmd import gitops
 from netzmd.cli import main
 
 GIT = shutil.which("git")
-pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
+pytestmark = [
+    pytest.mark.skipif(GIT is None, reason="git is not installed"),
+    pytest.mark.usefixtures("git_env"),  # no developer configuration; commits dated GIT_DATE
+]
 
 JANE = "---\nname: Jane Doe\ncompany: Acme\nlast_contact: 2026-10-01\n---\n\n## Log\n"
 MAX = "---\nname: Max Mustermann\n---\n"
-
-
-GIT_IDENTITY_VARIABLES = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "EMAIL",
-)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's git configuration, hooks or identity."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    for name in GIT_IDENTITY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
 
 
 def git(repo: Path, *args: str, check: bool = True) -> str:
@@ -291,9 +270,9 @@ def test_without_git_repository_nothing_is_said(tmp_path: Path) -> None:
 
 def test_without_git_installed_writing_works(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = head(repo)
-    monkeypatch.setenv("PATH", str(repo / "no-bin-here"))
-    result = run(repo, "set", "jane", "company", "Bar AG")
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setenv("PATH", str(repo / "no-bin-here"))
+        result = run(repo, "set", "jane", "company", "Bar AG")
     assert result.exit_code == 0, result.output
     assert "not committed: git is not installed" in result.stderr
     assert "Bar AG" in (repo / "contacts" / "Jane Doe.md").read_text(encoding="utf-8")
@@ -311,6 +290,27 @@ def test_commit_paths_directly(repo: Path) -> None:
     assert not again.committed and again.reason == "git found nothing to commit"
     assert gitops.commit_paths(repo.parent, [note], "x").line() is None  # not a repository
     assert os.path.samefile(gitops.repository(repo / "contacts") or "", repo)
+
+
+@pytest.mark.parametrize(
+    ("when", "shown"),
+    [
+        (datetime(2031, 5, 6, 7, 8, 9, tzinfo=timezone(-timedelta(hours=3, minutes=30))),
+         "2031-05-06T07:08:09-03:30"),
+        (datetime(1999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=14))),
+         "1999-12-31T23:59:59+14:00"),
+        (datetime(2150, 1, 1, tzinfo=UTC), "2150-01-01T00:00:00+00:00"),  # beyond git's ISO dates
+        (datetime(2026, 11, 27, 12), datetime(2026, 11, 27, 12).astimezone().isoformat()),
+    ],
+)  # fmt: skip
+def test_commit_paths_dates_the_commit_as_told(repo: Path, when: datetime, shown: str) -> None:
+    """A caller with its own clock (watch) dates its commits by it: author and committer date,
+    in the offset given (a time without one is local time), whatever GIT_*_DATE says."""
+    note = repo / "contacts" / "Max Mustermann.md"
+    note.write_text(MAX + "\nbody\n", encoding="utf-8")
+    result = gitops.commit_paths(repo, [note], "test: dated", when=when)
+    assert result.committed, result.reason
+    assert git(repo, "log", "-1", "--format=%aI%n%cI").split() == [shown, shown]
 
 
 def test_done_on_a_recurring_follow_up_commits_both_lines(tmp_path: Path) -> None:

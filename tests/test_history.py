@@ -4,7 +4,6 @@ repositories built in tmp_path with scripted commit dates."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import git_environment
 
 from netzmd import history
 from netzmd.cli import Session, main
@@ -21,43 +21,11 @@ from netzmd.cli_history import render_as_of, show_as_of, since_date
 from netzmd.errors import NetzmdError, UsageError
 
 GIT = shutil.which("git")
-pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
-_GIT_VARIABLES = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "GIT_COMMITTER_DATE",
-    "EMAIL",
-)
-
-
-def _git_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_VARIABLES}
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=str(home / "gitconfig"),
-    )
-    return env
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """netzmd's own git calls see no developer configuration either."""
-    home = tmp_path_factory.mktemp("home")
-    for key, value in _git_env(home).items():
-        monkeypatch.setenv(key, value)
-    for name in _GIT_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+pytestmark = [
+    pytest.mark.skipif(GIT is None, reason="git is not installed"),
+    pytest.mark.usefixtures("git_env"),  # netzmd's own git calls see no developer configuration
+]
 
 
 class Repo:
@@ -69,7 +37,7 @@ class Repo:
         (self.vault / "contacts").mkdir(parents=True, exist_ok=True)
         home = top.parent / f"{top.name}-home"
         home.mkdir(exist_ok=True)
-        self.env = _git_env(home)
+        self.env = git_environment(home)
         self.git("init", "-q", "-b", "main")
         self.git("config", "user.name", "Test Person")
         self.git("config", "user.email", "test@example.com")

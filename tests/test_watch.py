@@ -53,7 +53,7 @@ from netzmd.watch import (
 )
 
 T0 = datetime(2026, 11, 27, 12, 0, 0)
-DEADLINE = 3.0
+DEADLINE = 20.0  # generous: only a failing wait takes this long
 SETTLE = 0.15
 
 
@@ -546,6 +546,8 @@ def test_rescan_catches_a_change_no_event_reported(vault: Path, start: Start) ->
         f.write(jane(task="behind its back").encode())
         f.truncate()
     w.wait(lambda: "behind its back" in w.agenda(), "the rescan")
+    # The agenda note is written before the line is said: wait for the line too.
+    w.wait_said("updated Jane Doe.md")
     assert w.watcher.stats.events == events
     assert w.lines[1:] == ["12:00:00 updated Jane Doe.md · agenda: 2 follow-ups, 1 to contact"]
 
@@ -611,12 +613,15 @@ def test_broken_note_reported_once_and_picked_up_when_fixed(vault: Path, start: 
         "a flow sequence from line 2)",
     ]
     assert "[[Jane Doe]]: send the slides" in w.agenda()  # the last good version meanwhile
-    assert w.watcher.stats.renders == 1
+    # ... and its Problems section says why (issue 10, item 3): rendered once per new error
+    assert "## Problems\n\n- `contacts/Jane Doe.md:3` error: invalid YAML" in w.agenda()
+    assert w.watcher.stats.renders == 3
     note.write_text(jane(task="fixed it"), encoding="utf-8")
     w.wait(lambda: "fixed it" in w.agenda(), "the fixed note in the agenda")
     w.wait_said("fixed contacts/Jane Doe.md")
     w.settle()
-    assert w.watcher.stats.renders == 2
+    assert "## Problems" not in w.agenda()
+    assert w.watcher.stats.renders == 4
     assert len(w.said("fixed")) == 1
 
 
@@ -688,16 +693,9 @@ needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
 
 @pytest.fixture
-def repo(vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The vault as a git repository with the notes committed, isolated from the developer's
-    git configuration."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME", "EMAIL"):
-        monkeypatch.delenv(name, raising=False)
+def repo(vault: Path, git_env: Path) -> Path:
+    """The vault as a git repository with the notes committed (on GIT_DATE), isolated from the
+    developer's git configuration."""
     git(vault, "init", "-q", "-b", "main")
     git(vault, "config", "user.name", "Test")
     git(vault, "config", "user.email", "test@example.com")
@@ -730,6 +728,11 @@ def last_commit(repo: Path) -> tuple[str, list[str]]:
     return message, files
 
 
+def committed_at(repo: Path) -> list[str]:
+    """The author and committer date of the last commit."""
+    return git(repo, "log", "-1", "--format=%aI%n%cI").split()
+
+
 @needs_git
 def test_commit_names_the_contact_and_what_changed(repo: Path, start: Start) -> None:
     (repo / "README.md").write_text("changed, not a note\n", encoding="utf-8")
@@ -746,6 +749,7 @@ def test_commit_names_the_contact_and_what_changed(repo: Path, start: Start) -> 
     (line,) = w.said(":00 committed ")
     assert line.startswith("12:00:00 committed ")
     assert line.endswith(" Jane Doe: company Foo → Bar; log +1")
+    assert committed_at(repo) == [T0.astimezone().isoformat()] * 2  # the watcher's clock
     # Right after the commit the agenda note is rendered again: the committed job change is
     # News now. That edit of the agenda note rides along with the next commit.
     w.wait(lambda: "## News" in (repo / "Agenda.md").read_text(encoding="utf-8"), "the News")
@@ -802,6 +806,7 @@ def test_a_broken_note_is_not_committed_until_fixed(repo: Path, start: Start) ->
         "Max Mustermann: company Acme → Bcme",
         ["A\tAgenda.md", "M\tcontacts/work/Max.md"],
     )
+    assert committed_at(repo) == [T0.astimezone().isoformat()] * 2
     assert w.said("not committed: contacts/Jane Doe.md has errors")
     (repo / "contacts" / "Jane Doe.md").write_text(jane("Baz"), encoding="utf-8")
     w.wait(lambda: commits(repo) == 3, "the commit of the fixed note")
@@ -957,7 +962,10 @@ def _watch_command(vault: Path) -> list[str]:
 def test_a_signal_stops_it_cleanly(vault: Path, how: signal.Signals) -> None:
     proc = Process(_watch_command(vault), vault)
     proc.wait_for("watching")
-    (vault / "contacts" / "Jane Doe.md").write_text(jane(task="by hand"), encoding="utf-8")
+    # The command runs on the real clock: a follow-up overdue since 2000 is on its agenda on
+    # any day (one due in the test's 2026 is not, on a day years before).
+    by_hand = jane(task="by hand").replace("📅 2026-11-30", "📅 2000-01-01")
+    (vault / "contacts" / "Jane Doe.md").write_text(by_hand, encoding="utf-8")
     proc.wait_for("updated Jane Doe.md")
     assert proc.terminate(how) == 0
     assert proc.lines[-1] == "stopped"
