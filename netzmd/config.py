@@ -27,34 +27,151 @@ class Occasion:
     tags: tuple[str, ...] = ()
 
 
-DEFAULT_OCCASIONS = (Occasion("Christmas", 12, 24, 21, ("competence",), ()),)
+# --- the one settings spec ------------------------------------------------------------------------
+# Every setting is declared here once. The spec gives the defaults (``Config``), the commented
+# netzmd.toml that ``netzmd init`` writes (``commented_toml``) and the settings reference
+# (docs/settings.md, generated with cog from ``settings_reference``). Plain settings come before
+# the tables, as TOML needs them to.
 
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One top-level setting: its key, default, TOML type name and what it does."""
+
+    key: str
+    default: bool | int | str
+    kind: str  # "true or false", "a whole number of days", "a text"
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "auto_commit",
+        True,
+        "true or false",
+        "Commit each change that netzmd writes (add, log, done, set, …) to git.",
+    ),
+    Setting(
+        "auto_commit_watch",
+        False,
+        "true or false",
+        "`netzmd watch` commits edits after a quiet period (same as watch --commit).",
+    ),
+    Setting(
+        "agenda_note",
+        "Agenda.md",
+        "a text",
+        "The agenda note that `netzmd watch` keeps up to date, relative to the vault.",
+    ),
+    Setting(
+        "news_days",
+        30,
+        "a whole number of days",
+        "How many days a job change stays in the agenda's News.",
+    ),
+)
 
 # How often to be in touch with someone of a circle who has no ``cadence:`` of their own, unless
 # ``[cadence]`` says otherwise; "none" (there or in a note) means no cadence.
 DEFAULT_CADENCE = {"competence": "3m", "career": "1y", "publication": "6m"}
+CADENCE_DOC = (
+    "Default cadence per circle: how often to be in touch with someone who has no "
+    "`cadence:` of their own. 30d, 6w, 3m, 1y, or weekly, monthly, quarterly, yearly; "
+    '"none" for no cadence. A circle not named here keeps its default.'
+)
+
+DEFAULT_OCCASIONS = (Occasion("Christmas", 12, 24, 21, ("competence",), ()),)
+OCCASIONS_DOC = (
+    "Greeting occasions. Without any [[occasions]], Christmas is the one below. A contact is "
+    "greeted when in any of `circles` or with any of `tags`; with neither given, every contact "
+    "in the competence circle."
+)
+OCCASION_FIELDS = (
+    ("name", "a text", "what the greeting is for"),
+    ("date", '"MM-DD"', "the day of the year"),
+    ("lead_days", "0-366", "how many days ahead the agenda shows it (default 21)"),
+    ("circles", "a list of circles", "greet the contacts in these circles"),
+    ("tags", "a list of tags", "greet the contacts with these tags"),
+)
+
+_DEFAULTS: dict[str, Any] = {s.key: s.default for s in SETTINGS}
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
     cadence: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CADENCE))
     occasions: tuple[Occasion, ...] = DEFAULT_OCCASIONS
-    auto_commit: bool = True
-    auto_commit_watch: bool = False
-    agenda_note: str = "Agenda.md"
-    news_days: int = 30
+    auto_commit: bool = _DEFAULTS["auto_commit"]
+    auto_commit_watch: bool = _DEFAULTS["auto_commit_watch"]
+    agenda_note: str = _DEFAULTS["agenda_note"]
+    news_days: int = _DEFAULTS["news_days"]
     warnings: tuple[Problem, ...] = ()
 
 
-_TOP_KEYS = {
-    "cadence",
-    "occasions",
-    "auto_commit",
-    "auto_commit_watch",
-    "agenda_note",
-    "news_days",
-}
-_OCCASION_KEYS = {"name", "date", "lead_days", "circles", "tags"}
+_TOP_KEYS = {"cadence", "occasions", *_DEFAULTS}
+_OCCASION_KEYS = {name for name, _, _ in OCCASION_FIELDS}
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
+def _comment(text: str, width: int = 78) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(
+        text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
+    )
+
+
+def commented_toml() -> str:
+    """The netzmd.toml that ``netzmd init`` writes: every setting commented out at its
+    default, the plain settings first."""
+    lines = [
+        "# netzmd settings. Every line below is commented out and shows the default:",
+        "# remove the '#' to change a setting. Keep the plain settings at the top: TOML",
+        "# reads every line below a [table] header as part of that table.",
+    ]
+    for s in SETTINGS:
+        lines += ["", *_comment(s.doc), f"# {s.key} = {_toml(s.default)}"]
+    lines += ["", *_comment(CADENCE_DOC), "# [cadence]"]
+    lines += [f"# {circle} = {_toml(text)}" for circle, text in DEFAULT_CADENCE.items()]
+    lines += ["", *_comment(OCCASIONS_DOC)]
+    for o in DEFAULT_OCCASIONS:
+        lines += [
+            "# [[occasions]]",
+            f"# name = {_toml(o.name)}",
+            f'# date = "{o.month:02d}-{o.day:02d}"',
+            f"# lead_days = {o.lead_days}",
+            f"# circles = {_toml(list(o.circles))}",
+            f"# tags = {_toml(list(o.tags))}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def settings_reference() -> str:
+    """The settings reference in Markdown (docs/settings.md), from the spec."""
+    out = [
+        "| setting | value | default | what it does |",
+        "| --- | --- | --- | --- |",
+    ]
+    for s in SETTINGS:
+        out.append(f"| `{s.key}` | {s.kind} | `{_toml(s.default)}` | {s.doc} |")
+    out += ["", "### `[cadence]`", "", CADENCE_DOC, "", "| circle | default |", "| --- | --- |"]
+    out += [f"| `{circle}` | `{_toml(text)}` |" for circle, text in DEFAULT_CADENCE.items()]
+    out += ["", "### `[[occasions]]`", "", OCCASIONS_DOC, "", "| key | value | meaning |"]
+    out += ["| --- | --- | --- |"]
+    out += [f"| `{key}` | {kind} | {doc} |" for key, kind, doc in OCCASION_FIELDS]
+    out += ["", "The whole file with every default, as `netzmd init` writes it:", "", "```toml"]
+    out += [commented_toml().rstrip("\n"), "```"]
+    return "\n".join(out) + "\n"
 
 
 def load_config(vault: Path) -> Config:
@@ -118,10 +235,12 @@ class _Reader:
         return Config(
             cadence=cadence,
             occasions=occasions,
-            auto_commit=self.boolean(data, "auto_commit", True),
-            auto_commit_watch=self.boolean(data, "auto_commit_watch", False),
-            agenda_note=self.string(data, "agenda_note", "Agenda.md"),
-            news_days=self.integer(data, "news_days", 30),
+            auto_commit=self.boolean(data, "auto_commit", _DEFAULTS["auto_commit"]),
+            auto_commit_watch=self.boolean(
+                data, "auto_commit_watch", _DEFAULTS["auto_commit_watch"]
+            ),
+            agenda_note=self.string(data, "agenda_note", _DEFAULTS["agenda_note"]),
+            news_days=self.integer(data, "news_days", _DEFAULTS["news_days"]),
             warnings=tuple(self.warnings),
         )
 
@@ -230,11 +349,3 @@ class _Reader:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise self.fail(key, f"{key} must be a whole number of days")
         return value
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)

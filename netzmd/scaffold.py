@@ -7,45 +7,11 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
-from netzmd.config import CONFIG_NAME
+from netzmd.config import CONFIG_NAME, commented_toml
 from netzmd.errors import NetzmdError
 from netzmd.vault import CACHE, CONTACTS
 
-DEFAULT_CONFIG = """\
-# netzmd settings. Every line below is commented out and shows the default:
-# remove the '#' to change a setting. Keep the plain settings at the top: TOML
-# reads every line below a [table] header as part of that table.
-
-# Commit each change that netzmd writes (add, log, done, set, …) to git.
-# auto_commit = true
-
-# `netzmd watch` commits edits after a quiet period (same as watch --commit).
-# auto_commit_watch = false
-
-# The agenda note that `netzmd watch` keeps up to date, relative to the vault.
-# agenda_note = "Agenda.md"
-
-# How many days a job change stays in the agenda's News.
-# news_days = 30
-
-# Default cadence per circle: how often to be in touch with someone who has no
-# `cadence:` of their own. 30d, 6w, 3m, 1y, or weekly, monthly, quarterly,
-# yearly; "none" for no cadence. A circle not named here keeps its default.
-# [cadence]
-# competence = "3m"
-# career = "1y"
-# publication = "6m"
-
-# Greeting occasions. Without any [[occasions]], Christmas is the one below.
-# A contact is greeted when in any of `circles` or with any of `tags`;
-# with neither given, every contact in the competence circle.
-# [[occasions]]
-# name = "Christmas"
-# date = "12-24"
-# lead_days = 21
-# circles = ["competence"]
-# tags = []
-"""
+DEFAULT_CONFIG = commented_toml()
 
 
 def builtin_templates() -> Path:

@@ -1,23 +1,38 @@
-"""The README's command help is generated from the code (cog) and must not drift."""
+"""The generated reference (command help, settings) must not drift from the code."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import pytest
 from cogapp import Cog
 
 ROOT = Path(__file__).parent.parent
 
 
-def test_readme_help_is_current() -> None:
+@pytest.mark.parametrize("doc", ["docs/commands.md", "docs/settings.md"])
+def test_generated_reference_is_current(doc: str) -> None:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        status = Cog().main(["cog", "--check", "README.md"])
+        status = Cog().main(["cog", "--check", doc])
     finally:
         os.chdir(cwd)
-    assert status == 0, "README.md is out of date: run '.venv/bin/cog -r README.md'"
+    assert status == 0, f"{doc} is out of date: run '.venv/bin/cog -r {doc}'"
+
+
+def test_every_command_is_in_the_reference() -> None:
+    from click.testing import CliRunner
+
+    from netzmd.cli import main
+
+    text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    names = main.list_commands(None)  # type: ignore[arg-type]
+    assert names, "no commands?"
+    for name in names:
+        assert f"### netzmd {name}\n" in text, f"docs/commands.md lacks netzmd {name}"
+    assert CliRunner().invoke(main, ["--help"]).exit_code == 0
 
 
 def test_readme_opens_with_the_two_commands() -> None:
