@@ -35,8 +35,11 @@ from netzmd.vault import StatKey, Vault, scan_notes
 if TYPE_CHECKING:
     from netzmd.agenda import Sources
 
-# Bump whenever the schema or what the parser stores changes: the cache is then rebuilt.
+# Bump whenever the schema or what the parser stores changes: the cache is then rebuilt. The
+# fingerprint (``schema_fingerprint``) of the schema each version has used is recorded below; a
+# test fails when the schema changes without a new version.
 INDEX_VERSION = 13
+SCHEMA_FINGERPRINTS = {13: "df31f764eccf653a"}
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 BUSY_MS = 10_000  # how long to wait for another process writing the cache
@@ -82,6 +85,14 @@ CREATE VIRTUAL TABLE fts USING fts5(
     name, fields, body, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+
+
+def schema_fingerprint(schema: str = _SCHEMA) -> str:
+    """The first 16 hex digits of the SHA-256 of the schema's SQL, white space folded."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(schema.split()).encode("utf-8")).hexdigest()[:16]
+
 
 LIST_COLUMNS = (
     "path, id, name, circle, company, role, archived, tags, cadence, last_contact, seen, sort_key"

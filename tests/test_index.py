@@ -1011,3 +1011,20 @@ def test_worker_pool_gives_the_same_index(
     assert state(pooled, ("talked",)) == state(single, ("talked",))
     monkeypatch.setattr(netzmd.index, "POOL_THRESHOLD", 10)
     assert empty(refresh(pooled))
+
+
+def test_a_schema_change_needs_a_new_cache_version() -> None:
+    """The schema a cache version has used is recorded: changing the SQL without a new
+    INDEX_VERSION (and its fingerprint) fails here, before users get a cache of the old shape."""
+    from netzmd.index import INDEX_VERSION, SCHEMA_FINGERPRINTS, schema_fingerprint
+
+    now = schema_fingerprint()
+    assert SCHEMA_FINGERPRINTS.get(INDEX_VERSION) == now, (
+        f"the index schema changed: bump INDEX_VERSION to {INDEX_VERSION + 1} and add "
+        f"{INDEX_VERSION + 1}: {now!r} to SCHEMA_FINGERPRINTS"
+    )
+    assert max(SCHEMA_FINGERPRINTS) == INDEX_VERSION
+    older = [v for v, fp in SCHEMA_FINGERPRINTS.items() if fp == now and v != INDEX_VERSION]
+    assert not older, f"version {older} had this schema already: the version was bumped back?"
+    assert schema_fingerprint("CREATE TABLE a (x);") != schema_fingerprint("CREATE TABLE a (y);")
+    assert schema_fingerprint("CREATE  TABLE\na (x);") == schema_fingerprint("CREATE TABLE a (x);")
