@@ -307,7 +307,7 @@ def done(note: Note, text: str | None, today: date) -> Plan:
     try:
         new = writer.tick_follow_up(note.text, task.line, today)
     except writer.EditError as exc:
-        raise writer.EditError(f"{note.rel}:{task.line}: {exc}") from None
+        raise writer.EditError(exc.message, hint=exc.hint, path=note.rel, line=task.line) from None
     lines = new.removeprefix(writer.BOM).split("\n")
     recurs = len(lines) > note.text.removeprefix(writer.BOM).count("\n") + 1
     at = task.line + 1 if recurs else task.line  # a recurring task's next one is put above

@@ -54,7 +54,7 @@ class NetzmdGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NetzmdError as exc:
-            located = re.match(r"^[^\s:][^:]*:\d+: error: ", exc.message)  # path:line: error:
+            located = exc.path is not None  # path:line: error: detail
             click.echo(exc.message if located else f"netzmd: error: {exc.message}", err=True)
             if exc.hint:
                 click.echo(exc.hint, err=True)

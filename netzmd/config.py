@@ -186,7 +186,7 @@ def load_config(vault: Path) -> Config:
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError(f"{CONFIG_NAME}:1: error: not valid UTF-8") from None
+        raise ConfigError("not valid UTF-8", path=CONFIG_NAME, line=1) from None
     return parse_config(text)
 
 
@@ -199,7 +199,7 @@ def parse_config(text: str) -> Config:
         line = int(m[1]) if m else 1
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         message = re.sub(r"\s*\(at end of document\)", " (at the end of the file)", message)
-        raise ConfigError(f"{CONFIG_NAME}:{line}: error: {message}") from None
+        raise ConfigError(message, path=CONFIG_NAME, line=line) from None
     return _Reader(text).read(data)
 
 
@@ -216,7 +216,7 @@ class _Reader:
         return 1
 
     def fail(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{CONFIG_NAME}:{self.line_of(key)}: error: {message}")
+        return ConfigError(message, path=CONFIG_NAME, line=self.line_of(key))
 
     def read(self, data: dict[str, Any]) -> Config:
         self.misplaced(data)

@@ -173,8 +173,11 @@ def contact_json(index: Index, config: Config, path: str, today: date) -> dict[s
     if doc is None:
         errors = note_errors(index, path)
         if errors:
+            first = errors[0]
             raise NetzmdError(
-                str(errors[0]),
+                first.message,
+                path=first.path,
+                line=first.line,
                 hint="This note has not been read without errors yet, so there is no version "
                 "of it to show. Fix it (netzmd edit opens it), then run 'netzmd check'.",
             )

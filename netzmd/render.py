@@ -105,7 +105,7 @@ def render(vault: Vault | None, template: str, data: dict[str, Any], *, color: b
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(
-            f"{_where(exc.filename, name)}:{exc.lineno}: error: {exc.message}"
+            exc.message or "syntax error", path=_where(exc.filename, name), line=exc.lineno
         ) from None
     try:
         return tmpl.render(**data)
@@ -113,14 +113,16 @@ def render(vault: Vault | None, template: str, data: dict[str, Any], *, color: b
         filename = tmpl.filename or name
         line = _template_line(exc, filename)
         raise TemplateProblem(
-            f"{_where(filename, name)}:{line}: error: not allowed in a template: {exc}",
+            f"not allowed in a template: {exc}",
+            path=_where(filename, name),
+            line=line,
             hint="Templates run in a sandbox: they may read the data they are given and use "
             "the documented filters, nothing else. Remove that expression.",
         ) from None
     except jinja2.TemplateError as exc:
         filename = tmpl.filename or name
         line = _template_line(exc, filename)
-        raise TemplateProblem(f"{_where(filename, name)}:{line}: error: {exc}") from None
+        raise TemplateProblem(str(exc), path=_where(filename, name), line=line) from None
 
 
 def render_agenda(

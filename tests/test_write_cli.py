@@ -846,3 +846,12 @@ def test_one_file_name_in_two_folders_needs_the_path(vault: Path) -> None:
     assert "(contacts/old/Jane Doe.md)" in result.output
     shown = run(vault, "show", "contacts/old/Jane Doe.md", "--format", "json")
     assert json.loads(shown.stdout)["name"] == "Jane D."
+
+
+def test_a_rule_done_cannot_continue_names_the_file_and_line(vault: Path) -> None:
+    path = vault / "contacts" / "Zoë Müller.md"
+    path.write_text("---\ncity: Köln\n---\n- [ ] call 🔁 every blue moon 📅 2026-12-01\n")
+    result = run(vault, "done", "zoe", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("contacts/Zoë Müller.md:4: error: ")
+    assert "Traceback" not in result.output
