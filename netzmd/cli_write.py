@@ -106,6 +106,8 @@ def _say_commit(result: CommitResult | None) -> None:
         return
     if result.committed:
         echo(line)
+        if result.warning:
+            click.echo(f"warning: {result.warning}", err=True)
     else:
         click.echo(line, err=True)
 

@@ -28,21 +28,33 @@ _IN_PROGRESS = (
 )
 
 
+DETACHED = (
+    "HEAD is detached: the commit is on no branch and may be lost on the next checkout; "
+    "keep it with: git switch -c NEW-BRANCH"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CommitResult:
     """What became of the commit. ``reason`` says why not; it is None (and nothing needs saying)
-    when the vault is simply not in a git repository."""
+    when the vault is simply not in a git repository. ``already``: another process committed
+    the same content first (``reason`` names its commit), which is no failure. ``warning``:
+    something to say about a commit that was made (``DETACHED``)."""
 
     committed: bool
     hash: str | None = None
     message: str = ""
     reason: str | None = None
+    already: bool = False
+    warning: str | None = None
 
     def line(self) -> str | None:
-        """``committed 1a2b3c4 set: …``, ``not committed: …``, or None when there is nothing
-        to say."""
+        """``committed 1a2b3c4 set: …``, ``already committed …``, ``not committed: …``, or None
+        when there is nothing to say."""
         if self.committed:
             return f"committed {self.hash} {self.message.splitlines()[0]}"
+        if self.already:
+            return f"already committed{f' in {self.reason}' if self.reason else ''}"
         if self.reason:
             return f"not committed: {self.reason}"
         return None
@@ -124,6 +136,14 @@ def _inside_repo_without_git(folder: Path) -> bool:
     return any((p / ".git").exists() for p in (folder, *folder.parents))
 
 
+def no_repository(folder: Path) -> str:
+    """Why there is no repository to commit to, for ``repository(folder)`` being None: git is
+    not installed, or the folder is in no repository."""
+    if shutil.which("git") is None:
+        return "git is not installed"
+    return "not a git repository"
+
+
 def commit_paths(
     folder: Path, paths: Sequence[Path], message: str, *, when: datetime | None = None
 ) -> CommitResult:
@@ -157,11 +177,28 @@ def commit_paths(
             return CommitResult(False, message=message, reason=_failure("git add", added))
     done = g.run("commit", "--quiet", "--no-edit", "--only", "-m", message, "--", *rel)
     if done.returncode != 0:
+        # Looked at before unstaging: a new file another process committed meanwhile is in
+        # HEAD now, and must stay in the index.
+        already = _already_committed(g, rel)
+        if already is not None:
+            return CommitResult(False, message=message, reason=already, already=True)
         if new:  # do not leave the new files staged after all
             g.run("rm", "--cached", "--quiet", "--", *new)
         return CommitResult(False, message=message, reason=_failure("git commit", done))
     head = g.run("rev-parse", "--short", "HEAD")
-    return CommitResult(True, head.stdout.strip() or None, message)
+    branch = g.run("symbolic-ref", "--quiet", "HEAD")
+    warning = DETACHED if branch.returncode == 1 else None
+    return CommitResult(True, head.stdout.strip() or None, message, warning=warning)
+
+
+def _already_committed(g: _Git, rel: Sequence[str]) -> str | None:
+    """When the files are exactly as in HEAD (another process committed the same change
+    meanwhile): the last commit that touched them, ``1a2b3c4 (subject)``; else None."""
+    same = g.run("diff", "--quiet", "--no-ext-diff", "HEAD", "--", *rel)
+    if same.returncode != 0:
+        return None
+    last = g.run("log", "-1", "--format=%h (%s)", "HEAD", "--", *rel)
+    return last.stdout.strip() or "HEAD"
 
 
 def _failure(what: str, done: subprocess.CompletedProcess[str]) -> str:

@@ -617,7 +617,8 @@ class Watcher:
         if self._commit_on():
             self._repo = gitops.repository(self.vault.root)
             if self._repo is None:
-                self._line("not a git repository: nothing will be committed")
+                why = gitops.no_repository(self.vault.root)
+                self._line(f"{why}: nothing will be committed")
             else:
                 quiet = self.options.quiet_seconds
                 self._line(
@@ -1045,11 +1046,16 @@ class Watcher:
         # Dated by the watcher's clock, as its agenda's "today" is: the News it renders next
         # count this commit on the day the watcher says it is.
         result = gitops.commit_paths(root, files, commit_message(notes), when=self._now())
-        if result.committed:
+        if result.already:  # another process committed the same content meanwhile
+            self._dirty -= set(paths)
+            self._line(result.line() or "already committed")
+        elif result.committed:
             self._dirty -= set(paths)
             self.stats.commits += 1
             self._commit_said.clear()
             self._line(result.line() or "committed")
+            if result.warning:
+                self._line(f"warning: {result.warning}")
             # The agenda's News come from git history: a committed job change is news now.
             written, summary = self._guarded(self._render) or (False, "")
             if written:

@@ -287,9 +287,68 @@ def test_commit_paths_directly(repo: Path) -> None:
     assert result.committed and result.hash
     assert result.line() == f"committed {result.hash} test: max"
     again = gitops.commit_paths(repo, [note], "test: again")
-    assert not again.committed and again.reason == "git found nothing to commit"
+    assert not again.committed and again.already
+    assert again.line() == f"already committed in {result.hash} (test: max)"
     assert gitops.commit_paths(repo.parent, [note], "x").line() is None  # not a repository
     assert os.path.samefile(gitops.repository(repo / "contacts") or "", repo)
+
+
+def test_a_commit_on_a_detached_head_warns_that_it_is_on_no_branch(repo: Path) -> None:
+    git(repo, "checkout", "-q", "--detach")
+    result = run(repo, "set", "jane", "company", "Bar AG")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("committed ")
+    assert result.stderr == (
+        "warning: HEAD is detached: the commit is on no branch and may be lost on the next "
+        "checkout; keep it with: git switch -c NEW-BRANCH\n"
+    )
+    assert last_commit(repo) == ("set: Jane Doe company = Bar AG", ["contacts/Jane Doe.md"])
+    git(repo, "checkout", "-q", "main")  # what the warning was about: main has no Bar AG
+    assert "Acme" in (repo / "contacts" / "Jane Doe.md").read_text(encoding="utf-8")
+    on_branch = run(repo, "set", "jane", "company", "Cee AG")
+    assert on_branch.exit_code == 0, on_branch.output
+    assert "committed " in on_branch.stdout and on_branch.stderr == ""
+
+
+def _git_with_a_concurrent_commit(bin_dir: Path) -> Path:
+    """A ``git`` that, just before netzmd's own commit, has another git process commit the
+    same files: the race of two writers, made certain."""
+    bin_dir.mkdir()
+    wrapper = bin_dir / "git"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'if [ "$2" = commit ]; then\n'
+        '  ( while [ "$1" != "--" ]; do shift; done; shift\n'
+        f'    "{GIT}" add -- "$@" &&\n'
+        f'    "{GIT}" commit -q -m "the same change, by another process" -- "$@" )\n'
+        "fi\n"
+        f'exec "{GIT}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+    return bin_dir
+
+
+@pytest.mark.parametrize(
+    ("args", "rel"),
+    [
+        (["set", "jane", "company", "Bar AG"], "contacts/Jane Doe.md"),
+        (["add", "Zoë Müller", "--company", "Acme"], "contacts/Zoë Müller.md"),  # a new file
+    ],
+)
+def test_a_change_another_process_committed_first_is_already_committed(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], rel: str
+) -> None:
+    bin_dir = _git_with_a_concurrent_commit(tmp_path / "bin")
+    with monkeypatch.context() as patch:
+        patch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+        result = run(repo, *args)
+    assert result.exit_code == 0, result.output
+    other = git(repo, "log", "-1", "--format=%h").strip()
+    assert result.stderr == f"already committed in {other} (the same change, by another process)\n"
+    assert "git commit failed" not in result.output
+    assert last_commit(repo) == ("the same change, by another process", [rel])
+    assert git(repo, "status", "--porcelain") == ""  # a new file stays tracked
 
 
 @pytest.mark.parametrize(
@@ -345,5 +404,5 @@ def test_done_on_a_recurring_follow_up_commits_both_lines(tmp_path: Path) -> Non
     before = head(repo)
     odd = run(repo, "done", "ann", "--today", "2026-11-27")
     assert odd.exit_code == 1
-    assert "contacts/Ann.md:7: the follow-up repeats ('🔁 every third moon')" in odd.output
+    assert "contacts/Ann.md:7: error: the follow-up repeats ('🔁 every third moon')" in odd.output
     assert head(repo) == before and git(repo, "status", "--porcelain") == ""

@@ -883,6 +883,36 @@ def test_no_commit_while_git_is_busy(
 
 
 @needs_git
+def test_a_commit_on_a_detached_head_warns_that_it_is_on_no_branch(
+    repo: Path, start: Start
+) -> None:
+    git(repo, "checkout", "-q", "--detach")
+    w = start(repo, commit=True, quiet_seconds=0.2)
+    (repo / "contacts" / "Jane Doe.md").write_text(jane("Bar"), encoding="utf-8")
+    w.wait_said("warning: HEAD is detached")
+    assert commits(repo) == 2
+    assert w.said("warning:") == [
+        "12:00:00 warning: HEAD is detached: the commit is on no branch and may be lost on the "
+        "next checkout; keep it with: git switch -c NEW-BRANCH"
+    ]
+
+
+@needs_git
+def test_without_git_installed_it_says_so(
+    repo: Path, tmp_path: Path, start: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin-here"))
+    w = start(repo, commit=True, quiet_seconds=0.2)
+    assert w.lines[1] == "12:00:00 git is not installed: nothing will be committed"
+    assert not w.said("not a git repository")
+
+
+def test_outside_a_repository_it_says_so(vault: Path, git_env: Path, start: Start) -> None:
+    w = start(vault, commit=True, quiet_seconds=0.2)
+    assert w.lines[1] == "12:00:00 not a git repository: nothing will be committed"
+
+
+@needs_git
 def test_pending_changes_are_committed_on_stop(repo: Path, start: Start) -> None:
     w = start(repo, commit=True, quiet_seconds=60)
     (repo / "contacts" / "Jane Doe.md").write_text(jane("Bar"), encoding="utf-8")
