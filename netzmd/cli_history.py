@@ -174,7 +174,7 @@ def render_history(commits: list[Any], *, color: bool = False) -> str:
         sha = click.style(c.commit[:7], fg="yellow") if color else c.commit[:7]
         merge = " [merge]" if c.merge else ""
         lines.append(f"{c.date.isoformat()}  {sha}  {c.subject}{merge}  ({c.author})")
-        described = [change.describe() for change in c.changes]
+        described = [_describe(change) for change in c.changes]
         for text in described or ["(no change in meaning)"]:
             lines.append(f"    {text}")
         if c.patch:
@@ -182,6 +182,14 @@ def render_history(commits: list[Any], *, color: bool = False) -> str:
             lines.append(c.patch)
             lines.append("")
     return "\n".join(lines).rstrip("\n")
+
+
+def _describe(change: Any) -> str:
+    if change.kind == "history_cut_off":
+        from netzmd.history import UNSHALLOW
+
+        return f"history cut off here: {change.text}; {UNSHALLOW}"
+    return str(change.describe())
 
 
 # --- changes ------------------------------------------------------------------------------------
@@ -240,6 +248,15 @@ def render_changes(digest: dict[str, Any], *, markdown: bool = False) -> str:
     lines = [f"# {title}" if markdown else title]
     if not markdown:
         lines[0] += f"  ({commits} commit{'' if commits == 1 else 's'})"
+    cut = digest.get("history_cut_off")
+    if cut:
+        from netzmd.history import UNSHALLOW
+
+        text = (
+            f"history is cut off on {cut['date']} (a shallow clone): changes before "
+            f"{cut['commit'][:7]} are not in this repository; {UNSHALLOW}"
+        )
+        lines += ["", f"> {text}" if markdown else text]
 
     def section(heading: str, rows: list[str]) -> None:
         if not rows:

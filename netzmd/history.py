@@ -56,6 +56,9 @@ class Repo:
     top: Path
     prefix: str
     head: str | None
+    # A shallow clone's boundary commits: their parents are not in the repository, so git
+    # shows them as if every file was created there. Empty in a full repository.
+    shallow: frozenset[str] = frozenset()
 
     def run(self, *args: str, input: bytes | None = None) -> bytes:
         """Run a read-only git command at the repository's top; its standard output."""
@@ -116,18 +119,39 @@ def find_repo(vault: Path) -> Repo | None:
     git = shutil.which("git")
     if git is None:
         return None
+    # the top folder, the vault's folder in it, where a shallow clone lists its boundary, HEAD
+    args = ["--show-toplevel", "--show-prefix", "--git-path", "shallow", "--verify", "-q", "HEAD"]
     done = subprocess.run(
-        [git, "rev-parse", "--show-toplevel", "--show-prefix", "--verify", "-q", "HEAD"],
+        [git, "rev-parse", *args],
         cwd=vault,
         env=_env(),
         capture_output=True,
         check=False,
     )
     lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if done.returncode not in (0, 1) or len(lines) < 2 or not lines[0]:
+    if done.returncode not in (0, 1) or len(lines) < 3 or not lines[0]:
         return None
-    head = lines[2].strip() if done.returncode == 0 and len(lines) > 2 else None
-    return Repo(git, Path(lines[0]), lines[1], head or None)
+    head = lines[3].strip() if done.returncode == 0 and len(lines) > 3 else None
+    shallow: frozenset[str] = frozenset()
+    if head and lines[2]:
+        with contextlib.suppress(OSError):
+            text = (vault / lines[2]).read_text("ascii", "replace")
+            shallow = frozenset(line.strip() for line in text.splitlines() if line.strip())
+    return Repo(git, Path(lines[0]), lines[1], head or None, shallow)
+
+
+CUT_OFF = "a shallow clone: the commits before this one are not in this repository"
+UNSHALLOW = "'git fetch --unshallow' fetches them"
+
+
+def cut_off(repo: Repo) -> LogCommit | None:
+    """In a shallow clone, the newest of its boundary commits (history before it may be
+    missing); None in a full repository."""
+    if not repo.shallow:
+        return None
+    data = repo.run("log", "--no-walk", "-z", f"--format={_HEADER}", *sorted(repo.shallow))
+    commits = parse_log(data)
+    return max(commits, key=lambda c: (c.day, c.iso), default=None)
 
 
 def require_repo(vault: Path) -> Repo:
@@ -384,8 +408,13 @@ def note_history(
         out: list[CommitChange] = []
         for c in commits:
             f = c.files[0]
-            old = versions.get(f.old_oid, f.old_path)
-            new = versions.get(f.new_oid, f.new_path)
+            if c.sha in repo.shallow:
+                # git shows the note as created here only because the parents are missing
+                changes = [Change("history_cut_off", text=CUT_OFF)]
+            else:
+                old = versions.get(f.old_oid, f.old_path)
+                new = versions.get(f.new_oid, f.new_path)
+                changes = version_changes(old, new, old_path=repo.to_vault(f.old_path))
             out.append(
                 CommitChange(
                     c.sha,
@@ -393,7 +422,7 @@ def note_history(
                     c.author,
                     c.subject,
                     repo.to_vault(f.new_path),
-                    version_changes(old, new, old_path=repo.to_vault(f.old_path)),
+                    changes,
                     merge=len(c.parents) > 1,
                 )
             )
@@ -459,6 +488,14 @@ def as_of(vault: Path, vault_path: str, when: date) -> AsOf:
         data = read_blobs(repo, [f.new_oid]).get(f.new_oid, b"")
         return AsOf(c.sha, c.day, c.subject, repo.to_vault(f.new_path), data)
     first = commits[-1]
+    if first.sha in repo.shallow:
+        raise NetzmdError(
+            f"the history of {vault_path} is cut off on {first.day.isoformat()}, before "
+            f"{when.isoformat()}: this is a shallow clone ({first.sha[:7]} {first.subject} is "
+            "the oldest commit in it)",
+            hint=f"Try --as-of {first.day.isoformat()} or later, or fetch the rest: git fetch "
+            "--unshallow",
+        )
     raise NetzmdError(
         f"{vault_path} did not exist yet on {when.isoformat()}: its first commit is "
         f"{first.sha[:7]} of {first.day.isoformat()} ({first.subject})",
@@ -610,6 +647,8 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
             new = versions.get(f.new_oid, f.new_path)
             latest = new if new is not None else old  # a deleted note keeps its last name
             tracker.seen(key, new_path, latest.contact if latest else None, new is None)
+            if c.sha in repo.shallow:
+                continue  # every note looks created where a shallow clone's history begins
             for change in version_changes(old, new, old_path=old_path):
                 if change.kind == "created":
                     events["new_contacts"].append((key, c, None))
@@ -630,10 +669,18 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
         p = people[key]
         return {"id": p.id, "name": p.name, "path": p.path}
 
+    boundary = cut_off(repo)
     out: dict[str, Any] = {
         "since": since.isoformat(),
         "until": until.isoformat(),
         "commits": len(commits),
+        # a shallow clone whose history begins on or after ``since``: what came before is
+        # missing from this digest
+        "history_cut_off": (
+            {"date": boundary.day.isoformat(), "commit": boundary.sha}
+            if boundary is not None and boundary.day >= since
+            else None
+        ),
         "new_contacts": [],
         "job_changes": [],
         "interactions": [],

@@ -691,6 +691,7 @@ def test_changes_digest(network: Repo) -> None:
     assert [(d["name"], d["path"]) for d in digest["deleted"]] == [
         ("Gone Person", "contacts/Gone.md")
     ]
+    assert digest["history_cut_off"] is None  # a full repository
 
 
 def test_changes_window_edges(network: Repo) -> None:
@@ -929,3 +930,96 @@ def test_head_blobs_reads_many_notes_with_two_git_processes(
     found = history.head_blobs(repo.vault, [*odd, *many, "contacts/New.md", "contacts/p"])
     assert found == {rel: f"{rel}\n".encode() for rel in odd + many}
     assert [a[0] for a in runs] == ["ls-tree", "ls-tree", "ls-tree", "cat-file"]
+
+
+# --- a shallow clone ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shallow(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, Path, dict[str, str]]:
+    """Four commits, and a clone of the last two (``git clone --depth 2``): its history begins
+    with the commit of 2026-03-01, which git shows as if it created every note."""
+    repo = Repo(tmp_path_factory.mktemp("full") / "repo")
+    shas: dict[str, str] = {}
+    repo.write("contacts/Jane Doe.md", jane())
+    shas["jane"] = repo.commit("add: Jane Doe", "2026-01-10")
+    repo.write("contacts/Max Mustermann.md", note("name: Max Mustermann\ncompany: Acme"))
+    shas["max"] = repo.commit("add: Max Mustermann", "2026-02-15")
+    repo.write("contacts/Max Mustermann.md", note("name: Max Mustermann\ncompany: Quux"))
+    shas["cut"] = repo.commit("set: Max Mustermann company", "2026-03-01")
+    body = JANE_BODY.replace("first coffee\n", "first coffee\n- 2026-03-10 [lunch] Pasta Bar\n")
+    repo.write("contacts/Jane Doe.md", jane(body=body))
+    shas["lunch"] = repo.commit("log: lunch with Jane Doe", "2026-03-10")
+    clone = repo.top.parent / "clone"
+    done = subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.top}", str(clone)],
+        env=repo.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (clone / ".git" / "shallow").read_text().split() == [shas["cut"]]
+    return repo, clone, shas
+
+
+def test_history_in_a_shallow_clone_says_where_it_is_cut_off(
+    shallow: tuple[Repo, Path, dict[str, str]],
+) -> None:
+    full, clone, shas = shallow
+    commits = json_of(run(clone, "history", "jane", "--format", "json"))
+    assert [(c["commit"], c["date"]) for c in commits] == [
+        (shas["lunch"], "2026-03-10"),
+        (shas["cut"], "2026-03-01"),  # Jane is not in that commit's change; git lists her
+    ]
+    assert commits[1]["changes"] == [{"kind": "history_cut_off", "text": history.CUT_OFF}]
+    text = run(clone, "history", "jane").stdout
+    assert "note created" not in text
+    assert text.endswith(
+        "    history cut off here: a shallow clone: the commits before this one are not in this "
+        "repository; 'git fetch --unshallow' fetches them\n"
+    )
+    # the full repository has the whole story
+    whole = json_of(run(full.vault, "history", "jane", "--format", "json"))
+    assert [c["commit"] for c in whole] == [shas["lunch"], shas["jane"]]
+    assert whole[-1]["changes"] == [{"kind": "created", "text": "Jane Doe"}]
+    as_of = run(clone, "show", "jane", "--as-of", "2026-02-20")
+    assert as_of.exit_code == 1
+    assert (
+        "the history of contacts/Jane Doe.md is cut off on 2026-03-01, before 2026-02-20: this "
+        "is a shallow clone" in as_of.stderr
+    )
+    assert "did not exist yet" not in as_of.stderr
+
+
+def test_changes_in_a_shallow_clone_say_where_history_is_cut_off(
+    shallow: tuple[Repo, Path, dict[str, str]],
+) -> None:
+    full, clone, shas = shallow
+    window = ("--since", "2026-02-01", "--today", "2026-03-31")
+    digest = json_of(run(clone, "changes", *window, "--format", "json"))
+    assert digest["history_cut_off"] == {"date": "2026-03-01", "commit": shas["cut"]}
+    assert digest["new_contacts"] == []  # not Jane and Max "created" on 2026-03-01
+    assert digest["job_changes"] == []  # what Max's company was before is not in the clone
+    assert [g["count"] for g in digest["interactions"]] == [1]  # Jane's lunch
+    text = run(clone, "changes", *window).stdout
+    cut = (
+        f"history is cut off on 2026-03-01 (a shallow clone): changes before {shas['cut'][:7]} "
+        "are not in this repository; 'git fetch --unshallow' fetches them"
+    )
+    assert text.splitlines()[2] == cut
+    assert "New contacts" not in text
+    markdown = run(clone, "changes", *window, "--format", "md").stdout
+    assert markdown.splitlines()[2] == f"> {cut}"
+    # a window that begins after the cut is whole
+    later = json_of(run(clone, "changes", "--since", "2026-03-02", "--today", "2026-03-31",
+                        "--format", "json"))  # fmt: skip
+    assert later["history_cut_off"] is None
+    assert "cut off" not in run(clone, "changes", "--since", "2026-03-02", "--today",
+                                "2026-03-31").stdout  # fmt: skip
+    # the full repository: two new contacts, Max's job change, nothing cut off
+    whole = json_of(run(full.vault, "changes", *window, "--format", "json"))
+    assert whole["history_cut_off"] is None
+    assert [c["name"] for c in whole["new_contacts"]] == ["Max Mustermann"]
+    assert [(j["old"], j["new"]) for j in whole["job_changes"]] == [("Acme", "Quux")]
+    assert history.news(clone, date(2026, 3, 31), 60) == []  # no job change from nowhere
