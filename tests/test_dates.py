@@ -15,8 +15,11 @@ from netzmd.dates import (
     PartialDate,
     add_months,
     cadence_problem,
+    date_or_span,
     day_ahead,
+    days_in_month,
     in_year,
+    is_leap,
     next_due,
     parse_iso,
 )
@@ -352,3 +355,173 @@ def test_a_weekday_is_one_to_seven_days_ahead(today: date, weekday: int) -> None
     assert when is not None
     assert when.weekday() == weekday
     assert 1 <= (when - today).days <= 7
+
+
+# --- edges a mutation run found unpinned ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "unit"),
+    [
+        ("daily", 1, "d"),
+        ("weekly", 1, "w"),
+        ("biweekly", 2, "w"),
+        ("fortnightly", 2, "w"),
+        ("monthly", 1, "m"),
+        ("quarterly", 3, "m"),
+        ("half-yearly", 6, "m"),
+        ("yearly", 1, "y"),
+        ("annually", 1, "y"),
+        (" Half-Yearly ", 6, "m"),
+        ("FORTNIGHTLY", 2, "w"),
+    ],
+)
+def test_every_cadence_word(text: str, count: int, unit: str) -> None:
+    assert Cadence.parse(text) == Cadence(count, unit)
+    assert cadence_problem(text) is None
+
+
+@pytest.mark.parametrize("text", ["0d", "0w", "0m", "0y", "0 days", "00d"])
+def test_a_zero_cadence_is_not_understood_rather_than_too_long(text: str) -> None:
+    assert Cadence.parse(text) is None
+    assert cadence_problem(text) == (
+        "is not understood: write e.g. 30d, 6w, 3m, 1y, weekly, monthly, quarterly or yearly"
+    )
+
+
+@pytest.mark.parametrize("text", ["none", "None", " NONE ", "1d", "1 day", "100y"])
+def test_cadence_problem_none_for_a_cadence_or_none(text: str) -> None:
+    assert cadence_problem(text) is None
+
+
+def test_cadence_units_and_counts_at_the_edges() -> None:
+    assert Cadence.parse("1d") == Cadence(1, "d")
+    assert Cadence.parse("1 week") == Cadence(1, "w")
+    assert Cadence.parse("1 month") == Cadence(1, "m")
+    assert Cadence.parse("5217 weeks") == Cadence(5217, "w")
+    assert Cadence.parse("1x") is None
+    assert Cadence.parse("30dd") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "expected"),
+    [
+        ("1d", date(2026, 3, 1), date(2026, 2, 28)),
+        ("10d", date(2026, 1, 5), date(2025, 12, 26)),
+        ("1w", date(2026, 3, 1), date(2026, 2, 22)),
+        ("2w", date(2026, 1, 5), date(2025, 12, 22)),
+        ("1m", date(2026, 3, 31), date(2026, 2, 28)),
+        ("3m", date(2026, 2, 15), date(2025, 11, 15)),
+        ("1y", date(2024, 2, 29), date(2023, 2, 28)),
+        ("2y", date(2026, 6, 15), date(2024, 6, 15)),
+    ],
+)
+def test_cadence_subtract_from(text: str, start: date, expected: date) -> None:
+    cadence = Cadence.parse(text)
+    assert cadence is not None
+    assert cadence.subtract_from(start) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"), [("3d", 3), ("2w", 14), ("2m", 60), ("2y", 730), ("daily", 1)]
+)
+def test_cadence_approx_days(text: str, days: int) -> None:
+    cadence = Cadence.parse(text)
+    assert cadence is not None
+    assert cadence.approx_days() == days
+
+
+@pytest.mark.parametrize(
+    ("text", "add", "subtract"),
+    [
+        ("2026-12-01", "2026-12-01", "2026-12-01"),
+        (" 2026-12-01 ", "2026-12-01", "2026-12-01"),
+        ("3d", "2026-12-03", "2026-11-27"),
+        ("2w", "2026-12-14", "2026-11-16"),
+        ("1m", "2026-12-30", "2026-10-30"),
+        ("1y", "2027-11-30", "2025-11-30"),
+        (" 10 days ", "2026-12-10", "2026-11-20"),
+    ],
+)
+def test_date_or_span(text: str, add: str, subtract: str) -> None:
+    today = date(2026, 11, 30)
+    assert date_or_span(text, today) == date.fromisoformat(add)
+    assert date_or_span(text, today, back=True) == date.fromisoformat(subtract)
+
+
+@pytest.mark.parametrize("text", ["", "monthly", "weekly", "soon", "0d", "2026-02-30", "d3"])
+def test_date_or_span_refuses(text: str) -> None:
+    """A cadence word is no span: ``--since monthly`` would be a surprise."""
+    assert date_or_span(text, date(2026, 11, 30)) is None
+    assert date_or_span(text, date(2026, 11, 30), back=True) is None
+
+
+@pytest.mark.parametrize(
+    ("year", "leap"), [(2024, True), (2026, False), (1900, False), (2000, True), (2100, False)]
+)
+def test_is_leap(year: int, leap: bool) -> None:
+    assert is_leap(year) is leap
+    assert days_in_month(year, 2) == (29 if leap else 28)
+    assert calendar.isleap(year) is leap
+
+
+def test_days_in_month_every_month() -> None:
+    for year in (2023, 2024):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("--12-31", PartialDate(None, 12, 31)),
+        ("01-01", PartialDate(None, 1, 1)),
+        ("--02-29", PartialDate(None, 2, 29)),
+        (" --03-14 ", PartialDate(None, 3, 14)),
+    ],
+)
+def test_partial_date_limits(value: str, expected: PartialDate) -> None:
+    assert PartialDate.parse(value) == expected
+
+
+@pytest.mark.parametrize("value", ["--00-10", "--13-01", "--04-31", "--02-30", "--01-00", "--1-1"])
+def test_partial_date_out_of_range(value: str) -> None:
+    assert PartialDate.parse(value) is None
+
+
+def test_next_on_or_after_the_day_itself_and_the_day_after() -> None:
+    birthday = PartialDate(1990, 3, 14)
+    assert birthday.next_on_or_after(date(2026, 3, 14)) == date(2026, 3, 14)
+    assert birthday.next_on_or_after(date(2026, 3, 15)) == date(2027, 3, 14)
+    assert birthday.next_on_or_after(date(2026, 3, 13)) == date(2026, 3, 14)
+    leap = PartialDate(None, 2, 29)
+    assert leap.next_on_or_after(date(2026, 3, 1)) == date(2027, 2, 28)
+    assert leap.next_on_or_after(date(2027, 3, 1)) == date(2028, 2, 29)
+    assert birthday.years_at(date(2026, 3, 14)) == 36
+
+
+def test_in_year_keeps_every_other_day() -> None:
+    assert in_year(2, 28, 2026) == date(2026, 2, 28)
+    assert in_year(2, 29, 2028) == date(2028, 2, 29)
+    assert in_year(3, 29, 2026) == date(2026, 3, 29)
+    assert in_year(12, 31, 2026) == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon", "2026-12-07"),
+        ("monday", "2026-12-07"),
+        ("wed", "2026-12-02"),
+        ("Sun", "2026-12-06"),
+        ("TODAY", "2026-11-30"),
+        (" tomorrow ", "2026-12-01"),
+    ],
+)
+def test_day_ahead_names_from_a_monday(text: str, expected: str) -> None:
+    assert day_ahead(text, date(2026, 11, 30)) == date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", ["mondays", "monda", "tu", "sundayx", "3x"])
+def test_day_ahead_refuses_partial_and_long_names(text: str) -> None:
+    assert day_ahead(text, date(2026, 11, 30)) is None

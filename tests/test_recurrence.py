@@ -159,3 +159,98 @@ def test_next_date_is_the_first_later_day_of_the_series(rule: Rule, start: date)
         assert not _in_series(rule, start, day), (rule, start, day)
         day += timedelta(days=1)
     assert _in_series(rule, start, found)
+
+
+# --- edges a mutation run found unpinned ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2026-11-23", "2026-11-24"),  # Monday → Tuesday
+        ("2026-11-25", "2026-11-26"),  # Wednesday → Thursday
+        ("2026-11-26", "2026-11-27"),  # Thursday → Friday: Friday stays a weekday
+        ("2026-11-28", "2026-11-30"),  # Saturday → Monday
+    ],
+)
+def test_every_weekday_from_mid_week(day: str, expected: str) -> None:
+    assert after("every weekday", day) == expected
+    assert parse("every weekday") == Rule(1, "w", weekdays=(0, 1, 2, 3, 4))
+    assert parse("every weekday when done") == Rule(
+        1, "w", weekdays=(0, 1, 2, 3, 4), when_done=True
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "every week on Monday or blah",
+        "every week on Monday or Friday",
+        "every week on blah",
+        "every 2 weeks on Monday,, Friday",
+        "every week on Mondays",
+        "every month on the 0th",
+        "every month on the 00th",
+        "every month on the 0th Friday",
+        "every month on the 0th last Friday",
+        "every month on the 6th last Friday",
+        "every month on the last blah",
+        "every year on the last",
+        "every day on the 1st",
+        "every 0 weeks",
+        "every 0 months on the 1st",
+        "every 1201 months",
+    ],
+)
+def test_malformed_rules_are_refused(text: str) -> None:
+    assert parse(text) is None
+
+
+def test_limits_of_the_ordinals_are_understood() -> None:
+    assert parse("every month on the 31st") == Rule(1, "m", month_day=31)
+    assert parse("every month on the 1st") == Rule(1, "m", month_day=1)
+    assert parse("every month on the 5th friday") == Rule(1, "m", nth_weekday=(5, 4))
+    assert parse("every month on the 1st monday") == Rule(1, "m", nth_weekday=(1, 0))
+    assert parse("every month on the 5th last sunday") == Rule(1, "m", nth_weekday=(-5, 6))
+    assert parse("every month on the last monday") == Rule(1, "m", nth_weekday=(-1, 0))
+    assert parse("every 100 years") == Rule(100, "y")
+    assert parse("every 1200 months") == Rule(1200, "m")
+
+
+def test_weekly_day_lists_are_sorted_and_deduplicated() -> None:
+    assert parse("every week on Friday, Monday and Friday") == Rule(1, "w", weekdays=(0, 4))
+    assert parse("every week on the Sunday") == Rule(1, "w", weekdays=(6,))
+    assert parse("every 3 weeks on Tuesday and Sunday when done") == Rule(
+        3, "w", weekdays=(1, 6), when_done=True
+    )
+    assert parse("every sunday") == Rule(1, "w", weekdays=(6,))
+    assert parse("every monday when done") == Rule(1, "w", weekdays=(0,), when_done=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "expected"),
+    [
+        ("every 3 days", "2026-11-27", "2026-11-30"),
+        ("every 3 weeks", "2026-11-27", "2026-12-18"),
+        ("every week on Friday", "2026-11-27", "2026-12-04"),  # ref is itself a Friday
+        ("every 2 weeks on Monday and Friday", "2026-11-23", "2026-11-27"),
+        ("every 2 weeks on Monday and Friday", "2026-11-27", "2026-12-07"),
+        ("every 2 years", "2024-02-29", "2026-02-28"),
+        ("every month on the 1st", "2026-12-01", "2027-01-01"),  # ref on the day: the next one
+        ("every month on the 15th", "2026-11-14", "2026-11-15"),
+        ("every month on the last", "2026-11-29", "2026-11-30"),
+        ("every month on the 1st Monday", "2026-11-01", "2026-11-02"),
+        ("every month on the 1st Sunday", "2026-11-01", "2026-12-06"),
+        ("every month on the last Monday", "2026-11-30", "2026-12-28"),
+        ("every month on the 4th last Monday", "2026-11-01", "2026-11-09"),
+        ("every 3 months on the 31st", "2026-04-01", "2026-07-31"),  # April has no 31st
+        ("every month on the 5th Monday", "2026-11-30", "2027-03-29"),
+    ],
+)
+def test_next_date_more(text: str, day: str, expected: str) -> None:
+    assert after(text, day) == expected
+
+
+def test_no_next_date_at_the_end_of_the_calendar() -> None:
+    assert after("every day", "9999-12-31") is None
+    assert after("every month on the 1st", "9999-12-01") is None
