@@ -62,6 +62,12 @@ KNOWN_EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("netzmd/names.py", "find", "hits[0]", "hits[-1]"): "the list holds exactly one",
     ("netzmd/names.py", "find", "len(hits) > 1", "len(hits) >= 1"): "len 1 returned just above",
     ("netzmd/names.py", "find", "len(hits) > 1", "len(hits) > 0"): "len 1 returned just above",
+    ("netzmd/agenda.py", "keep_in_touch", "r[2]", "r[3]"): (
+        "sorting by the Person instead of its path: a Person's first field is its path"
+    ),
+    ("netzmd/agenda.py", "_due", "max((due - last).days, 1)", "max((due - last).days, 0)"): (
+        "a cadence is at least one day, so due - last is never below 1"
+    ),
 }
 
 
@@ -435,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--head", action="store_true", help="test HEAD, not the working tree")
     parser.add_argument("--show-survivors", action="store_true")
     parser.add_argument("--list", action="store_true", help="list the sampled mutants only")
+    parser.add_argument(
+        "--mutant", type=int, action="append", help="run only this mutant number (repeatable)"
+    )
     args = parser.parse_args(argv)
     modules = args.module or list(MODULES)
     for m in modules:
@@ -448,7 +457,10 @@ def main(argv: list[str] | None = None) -> int:
     for m in modules:
         everything = list_mutants(m, (REPO / m).read_text(encoding="utf-8"))
         kept = [x for x in everything if x.key() not in KNOWN_EQUIVALENT]
-        plans[m] = (sample(kept, args.sample or None, args.seed), len(everything) - len(kept))
+        chosen = sample(kept, args.sample or None, args.seed)
+        if args.mutant:
+            chosen = [x for x in kept if x.index in args.mutant]
+        plans[m] = (chosen, len(everything) - len(kept))
     if args.list:
         for mutants, _ in plans.values():
             for x in mutants:

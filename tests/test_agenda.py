@@ -532,3 +532,192 @@ def test_many_problems_are_cut_short_in_text_and_md_but_not_in_json(
     assert stderr[-1] == (
         "… and 15 more notes that cannot be read; run 'netzmd check' to see every problem"
     )
+
+
+# --- edges a mutation run found unpinned ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        ("2027-02-28", "2027-02-28"),  # a common year: the 29th is kept on the 28th
+        ("2027-02-27", None),  # the day before: not yet
+        ("2028-02-28", None),  # a leap year: the 28th is not the 29th
+        ("2028-02-29", "2028-02-29"),
+    ],
+)
+def test_29_february_birthday_on_one_day_windows_through_the_index(
+    make_vault: MakeVault, run: Run, today: str, shown: str | None
+) -> None:
+    """The index gives only the dates whose month-day key the window can show; 29 February's
+    key (229) must be asked for on 28 February of a common year."""
+    root = make_vault({"contacts/Leap.md": "---\nbirthday: 1992-02-29\n---\n"})
+    data = json_of(run(root, "agenda", "--format", "json", "--today", today, "--days", "0"))
+    assert [d["date"] for d in data["dates"]] == ([shown] if shown else [])
+    if shown:
+        assert data["dates"][0]["years"] == int(shown[:4]) - 1992
+
+
+def test_event_days_keys() -> None:
+    assert event_days(date(2027, 2, 28), 0) == [228, 229]
+    assert event_days(date(2028, 2, 28), 0) == [228]
+    assert event_days(date(2028, 2, 28), 1) == [228, 229]
+    assert event_days(date(2026, 12, 31), 1) == [101, 1231]
+    assert event_days(date(2026, 11, 27), 2) == [1127, 1128, 1129]
+    assert event_days(date(2026, 11, 27), 365) is None
+    year = event_days(date(2027, 3, 1), 364)
+    assert year is not None and len(year) == 365 and 229 not in year  # until 2028-02-28
+    leap = event_days(date(2027, 3, 2), 364)
+    assert leap is not None and len(leap) == 365 and 229 in leap and 301 not in leap
+
+
+@pytest.mark.parametrize("last", ["2026-01-29", "2026-01-30", "2026-01-31"])
+def test_month_cadence_inside_the_cut_off_slack_is_not_yet_due(last: str) -> None:
+    """29, 30 and 31 January + 1 month are all 28 February: with the window ending on the 27th
+    they pass the cut-off day (which errs late by three days) and are still not due."""
+    c = core(f"---\ncadence: 1m\nlast_contact: {last}\n---\n")
+    assert agenda([c], "2026-02-13", 14)["keep_in_touch"] == []  # until 02-27
+    (item,) = agenda([c], "2026-02-14", 14)["keep_in_touch"]  # until 02-28
+    assert (item["due"], item["in_days"], item["last_contact"]) == ("2026-02-28", 14, last)
+
+
+def test_year_cadence_due_on_the_last_day_of_the_window() -> None:
+    c = core("---\ncadence: 1y\nlast_contact: 2024-02-29\n---\n")
+    assert agenda([c], "2025-02-13", 14)["keep_in_touch"] == []  # until 02-27
+    (item,) = agenda([c], "2025-02-14", 14)["keep_in_touch"]  # until 02-28
+    assert item["due"] == "2025-02-28"
+
+
+def test_day_cadence_due_on_the_last_day_of_the_window() -> None:
+    c = core("---\ncadence: 10d\nlast_contact: 2026-11-10\n---\n")  # due 11-20
+    assert agenda([c], "2026-11-15", 4)["keep_in_touch"] == []  # until 11-19
+    (item,) = agenda([c], "2026-11-16", 4)["keep_in_touch"]  # until 11-20
+    assert (item["due"], item["in_days"]) == ("2026-11-20", 4)
+
+
+def test_follow_up_due_on_the_last_day_of_the_window() -> None:
+    c = core("---\n---\n- [ ] last 📅 2026-12-11\n- [ ] after 📅 2026-12-12\n")
+    items = agenda([c], "2026-11-27", 14)["follow_ups"]
+    assert [(i["text"], i["in_days"]) for i in items] == [("last", 14)]
+    assert agenda([c], "2026-11-26", 14)["follow_ups"] == []
+
+
+def test_equal_ranks_are_ordered_by_name_then_path() -> None:
+    """Same cadence and last contact: the same rank; the folded name decides, then the path."""
+    text = "---\ncadence: 30d\nlast_contact: 2026-10-01\n---\n- [ ] call 📅 2026-11-20\n"
+    zoe = core(text, "Zoë")
+    anna = core(text, "anna")
+    bert = core(text, "Bert")
+    result = agenda([zoe, bert, anna], "2026-11-27")
+    assert names(result["keep_in_touch"]) == ["anna", "Bert", "Zoë"]
+    assert names(result["follow_ups"]) == ["anna", "Bert", "Zoë"]
+    assert names(agenda([anna, bert, zoe], "2026-11-27")["keep_in_touch"]) == [
+        "anna",
+        "Bert",
+        "Zoë",
+    ]
+    twin = parse_note("work/anna.md", text.encode()).contact
+    assert twin is not None
+    both = agenda([twin, anna], "2026-11-27")
+    assert [i["path"] for i in both["keep_in_touch"]] == ["contacts/anna.md", "work/anna.md"]
+    assert [i["path"] for i in both["follow_ups"]] == ["contacts/anna.md", "work/anna.md"]
+
+
+def test_follow_ups_of_one_day_and_one_person_in_line_order() -> None:
+    c = core("---\n---\n- [ ] b 📅 2026-11-28\n- [ ] a 📅 2026-11-28\n")
+    items = agenda([c], "2026-11-27")["follow_ups"]
+    assert [(i["text"], i["line"]) for i in items] == [("b", 3), ("a", 4)]
+
+
+def test_dates_of_one_day_by_name_then_label() -> None:
+    a = core("---\nbirthday: --12-01\ndates:\n  anniversary: --12-01\n---\n", "Bob")
+    b = core("---\nbirthday: --12-01\n---\n", "alice")
+    items = agenda([a, b], "2026-11-27")["dates"]
+    assert [(i["name"], i["label"]) for i in items] == [
+        ("alice", "birthday"),
+        ("Bob", "anniversary"),
+        ("Bob", "birthday"),
+    ]
+
+
+def test_a_short_cadence_a_few_days_late_ranks_above_a_long_one_more_days_late() -> None:
+    """Lateness is relative to the cadence: 3 days late on 1 day beats 40 on 30 days."""
+    daily = core("---\ncadence: 1d\nlast_contact: 2026-11-23\n---\n", "Daily")  # due 11-24
+    monthly = core("---\ncadence: 30d\nlast_contact: 2026-09-18\n---\n", "Monthly")  # due 10-18
+    result = agenda([monthly, daily], "2026-11-27")["keep_in_touch"]
+    assert [(i["name"], i["in_days"]) for i in result] == [("Daily", -3), ("Monthly", -40)]
+
+
+@pytest.mark.parametrize(
+    ("last", "reason", "in_days"),
+    [
+        ("2026-11-27", "last contact today, cadence 7d", 7),
+        ("2026-11-26", "last contact 1 day ago, cadence 7d", 6),
+        ("2026-11-25", "last contact 2 days ago, cadence 7d", 5),
+    ],
+)
+def test_keep_in_touch_reason(last: str, reason: str, in_days: int) -> None:
+    c = core(f"---\ncadence: 7d\nlast_contact: {last}\n---\n")
+    (item,) = agenda([c], "2026-11-27")["keep_in_touch"]
+    assert item["reason"] == reason
+    assert item["in_days"] == in_days
+
+
+def test_the_default_window_is_fourteen_days() -> None:
+    c = core("---\n---\n- [ ] a 📅 2026-12-11\n- [ ] b 📅 2026-12-12\n")
+    report = build_agenda(sources_of([c]), Config(occasions=()), date(2026, 11, 27))
+    assert report.until == date(2026, 12, 11)
+    assert [f.task.text for f in report.follow_ups] == ["a"]
+
+
+def test_done_and_undated_follow_ups_are_not_sources() -> None:
+    c = core("---\n---\n- [x] done 📅 2026-11-28\n- [ ] undated\n- [ ] open 📅 2026-11-29\n")
+    assert [t.text for t in sources_of([c]).tasks] == ["open"]
+    b = core("---\nbirthday: --12-01\ndates:\n  joined: 2020-12-02\n---\n")
+    events = sources_of([b]).events
+    assert [(e.label, e.birthday, e.iso) for e in events] == [
+        ("birthday", True, "--12-01"),
+        ("joined", False, "2020-12-02"),
+    ]
+
+
+def test_filters_by_circle_and_tags_exactly() -> None:
+    a = core("---\ncircle: competence\ntags: [Python, go]\nbirthday: --12-01\n---\n", "Anna")
+    b = core("---\ncircle: career\ntags: [python]\nbirthday: --12-01\n---\n", "Bert")
+    c = core("---\nbirthday: --12-01\n---\n", "Cleo")
+    day = "2026-11-27"
+    assert names(agenda([a, b, c], day)["dates"]) == ["Anna", "Bert", "Cleo"]
+    assert names(agenda([a, b, c], day, circle="competence")["dates"]) == ["Anna"]
+    assert names(agenda([a, b, c], day, tags=("#python",))["dates"]) == ["Anna", "Bert"]
+    assert names(agenda([a, b, c], day, tags=("PYTHON", "go"))["dates"]) == ["Anna"]
+    assert names(agenda([a, b, c], day, circle="career", tags=("go",))["dates"]) == []
+    assert names(agenda([a, b, c], day, circle="career", tags=("python",))["dates"]) == ["Bert"]
+
+
+def test_greetings_only_with_someone_to_greet_sorted_by_date_then_name() -> None:
+    a = core("---\ncircle: competence\ntags: [nordics]\n---\n", "anna")
+    b = core("---\ncircle: competence\n---\n", "Bert")
+    new_year = Occasion("New Year", 1, 1, 40, (), ())
+    early = Occasion("Alpha", 12, 24, 30, ("competence",), ())
+    nobody = Occasion("Nobody", 12, 20, 30, ("publication",), ("nope",))
+    config = Config(occasions=(new_year, XMAS, early, nobody))
+    greetings = agenda([b, a], "2026-11-27", config=config)["greetings"]
+    assert [(g["occasion"], g["date"]) for g in greetings] == [
+        ("Alpha", "2026-12-24"),
+        ("Christmas", "2026-12-24"),
+        ("New Year", "2027-01-01"),
+    ]
+    assert names(greetings[0]["contacts"]) == ["anna", "Bert"]
+    tagged = Occasion("Tagged", 12, 1, 7, (), ("NORDICS",))
+    (only,) = agenda([b, a], "2026-11-27", config=Config(occasions=(tagged,)))["greetings"]
+    assert names(only["contacts"]) == ["anna"]
+
+
+def test_equal_ranks_of_different_cadences_are_ordered_by_name() -> None:
+    """Due today on 7 days and on 14 days, or with no contact logged: all rank 0, so the name
+    decides, not the cadence or the last contact."""
+    week = core("---\ncadence: 7d\nlast_contact: 2026-11-20\n---\n", "Anna")
+    fortnight = core("---\ncadence: 14d\nlast_contact: 2026-11-13\n---\n", "Bert")
+    never = core("---\ncadence: 30d\n---\n", "Carl")
+    result = agenda([never, fortnight, week], "2026-11-27")["keep_in_touch"]
+    assert [(i["name"], i["in_days"]) for i in result] == [("Anna", 0), ("Bert", 0), ("Carl", 0)]
