@@ -941,3 +941,254 @@ def test_recurring_task_with_a_rule_netzmd_cannot_follow_is_not_ticked(
 ) -> None:
     with pytest.raises(EditError, match=message):
         writer.tick_follow_up(f"{task}\n", 1, _DAY)
+
+
+# --- the after-edit safety checks: each guard fires on a faulty edit -----------------------------
+#
+# The edits are right today, so these checks never fire in the tests above. Here a faulty edit is
+# injected (an inner edit function wrapped to corrupt what it did) to show that each check catches
+# it, and that through the command line nothing is written.
+
+NOTE = (
+    "\ufeff---\nname: Max Mustermann\ncompany: Acme\ntags: [a, b]\n---\n\n## Log\n\n"
+    "- 2026-11-01 [call] first\n\n## Follow-ups\n\n- [ ] ask 📅 2026-12-01\n"
+)
+
+
+def _corrupt_section(
+    monkeypatch: pytest.MonkeyPatch, corrupt: Any, *, line: Any = None
+) -> list[str]:
+    """Wrap ``writer._add_to_section``: ``line(text)`` changes the line it adds, ``corrupt(doc)``
+    changes the document after it."""
+    original = writer._add_to_section
+    calls: list[str] = []
+
+    def faulty(doc: Any, title: Any, heading: str, text: str, place: Any) -> None:
+        calls.append(text)
+        original(doc, title, heading, line(text) if line else text, place)
+        if corrupt is not None:
+            corrupt(doc)
+
+    monkeypatch.setattr(writer, "_add_to_section", faulty)
+    return calls
+
+
+def _drop_bom(doc: Any) -> None:
+    doc.bom = ""
+
+
+def _touch_front_matter(doc: Any) -> None:
+    doc.lines[2] = doc.lines[2].replace("Acme", "Acme AG")
+
+
+def _untick(doc: Any) -> None:
+    doc.lines[:] = [ln.replace("- [ ] ask", "- [x] ask") for ln in doc.lines]
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "message"),
+    [
+        (_drop_bom, "would change the front matter"),
+        (_touch_front_matter, "would change the front matter"),
+    ],
+)
+def test_body_edits_refuse_to_change_the_bom_or_front_matter(
+    monkeypatch: pytest.MonkeyPatch, corrupt: Any, message: str
+) -> None:
+    calls = _corrupt_section(monkeypatch, corrupt)
+    with pytest.raises(EditError, match=message):
+        writer.add_log_entry(NOTE, date(2026, 11, 20), "lunch", "pasta")
+    with pytest.raises(EditError, match=message):
+        writer.add_follow_up(NOTE, "call", date(2026, 12, 5))
+    assert len(calls) == 2  # the faulty edit ran each time
+
+
+def test_the_bom_guard_compares_the_bom_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a BOM to a note without one is a change too."""
+    plain = NOTE.removeprefix("\ufeff")
+
+    def add_bom(doc: Any) -> None:
+        doc.bom = "\ufeff"
+
+    _corrupt_section(monkeypatch, add_bom)
+    with pytest.raises(EditError, match="would change the front matter"):
+        writer.add_log_entry(plain, date(2026, 11, 20), None, "pasta")
+
+
+@pytest.mark.parametrize(
+    ("line", "corrupt"),
+    [
+        (lambda text: text.replace("pasta", "pizza"), None),  # another text
+        (lambda text: text.replace("2026-11-20", "2026-11-21"), None),  # another day
+        (lambda text: text.replace("[lunch] ", ""), None),  # the kind lost
+        (lambda text: text + "\n- [ ] extra", None),  # a task slipped in
+        (None, _untick),  # another task changed
+        (lambda text: "some text", None),  # not a log entry at all
+    ],
+)
+def test_a_log_entry_that_does_not_read_back_is_refused(
+    monkeypatch: pytest.MonkeyPatch, line: Any, corrupt: Any
+) -> None:
+    _corrupt_section(monkeypatch, corrupt, line=line)
+    with pytest.raises(EditError, match="the log entry would not read back as written"):
+        writer.add_log_entry(NOTE, date(2026, 11, 20), "lunch", "pasta")
+
+
+@pytest.mark.parametrize(
+    ("line", "corrupt"),
+    [
+        (lambda text: text.replace("call", "fall"), None),  # another text
+        (lambda text: text.replace("2026-12-05", "2026-12-06"), None),  # another due date
+        (lambda text: text.replace("- [ ]", "- [x]"), None),  # written as done
+        (lambda text: text + "\n- 2026-11-02 [call] extra", None),  # a log entry slipped in
+        (None, _untick),  # another task changed
+    ],
+)
+def test_a_follow_up_that_does_not_read_back_is_refused(
+    monkeypatch: pytest.MonkeyPatch, line: Any, corrupt: Any
+) -> None:
+    _corrupt_section(monkeypatch, corrupt, line=line)
+    with pytest.raises(EditError, match="the follow-up would not read back as written"):
+        writer.add_follow_up(NOTE, "call", date(2026, 12, 5))
+
+
+def _corrupt_set_top(monkeypatch: pytest.MonkeyPatch, corrupt: Any) -> None:
+    original = writer._set_top
+
+    def faulty(doc: Any, key: str, value: Any) -> None:
+        original(doc, key, value)
+        corrupt(doc)
+
+    monkeypatch.setattr(writer, "_set_top", faulty)
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "message"),
+    [
+        (  # front matter that no longer parses
+            lambda doc: doc.lines.insert(2, "company: twice\n"),
+            r"the edit would break the note \(line \d+: .*\); nothing was written",
+        ),
+        (  # valid, but another key changed too
+            lambda doc: doc.lines.__setitem__(1, "name: Erika Mustermann\n"),
+            r"would not read back as intended \(check name\)",
+        ),
+        (  # valid, the same keys, in another order
+            lambda doc: doc.lines.__setitem__(slice(1, 3), [doc.lines[2], doc.lines[1]]),
+            r"would not read back as intended \(check the key order\)",
+        ),
+        (  # the body changed
+            lambda doc: doc.lines.append("- [ ] smuggled\n"),
+            "would change the body of the note",
+        ),
+    ],
+)
+def test_front_matter_edits_that_do_not_read_back_are_refused(
+    monkeypatch: pytest.MonkeyPatch, corrupt: Any, message: str
+) -> None:
+    _corrupt_set_top(monkeypatch, corrupt)
+    with pytest.raises(EditError, match=message):
+        writer.set_field(NOTE, "city", "Hamburg")
+
+
+def test_unset_that_does_not_read_back_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Shifty(writer._Doc):  # type: ignore[misc]
+        __slots__ = ()
+
+        def text(self) -> str:
+            return super().text().replace("tags: [a, b]", "tags: [a]")
+
+    monkeypatch.setattr(writer, "_Doc", Shifty)
+    with pytest.raises(EditError, match=r"would not read back as intended \(check tags\)"):
+        writer.unset_field(NOTE, "company")
+
+
+def test_a_tick_that_does_not_read_back_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "- [ ] call 🔁 every week 📅 2026-11-30\n- [ ] other\n"
+    # the next occurrence written as done
+    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: "- [x] call 🔁 every week")
+    with pytest.raises(EditError, match="the next occurrence would not read back as written"):
+        writer.tick_follow_up(text, 1, _DAY)
+    # the next occurrence with another text
+    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: "- [ ] fall 🔁 every week")
+    with pytest.raises(EditError, match="the next occurrence would not read back as written"):
+        writer.tick_follow_up(text, 1, _DAY)
+    # two lines where one was meant: the ticked task is not where it should be
+    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: "- [ ] a\n- [ ] b")
+    with pytest.raises(EditError, match="the ticked task would not read back as done"):
+        writer.tick_follow_up(text, 1, _DAY)
+    # no next occurrence but a line added all the same: the other task moved
+    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: None)
+    original = writer._Doc.text
+
+    def with_extra(self: Any) -> str:
+        return original(self) + "- [ ] other\n"
+
+    monkeypatch.setattr(writer._Doc, "text", with_extra)
+    with pytest.raises(EditError, match="the ticked task would not read back as done"):
+        writer.tick_follow_up(text, 1, _DAY)
+
+
+def test_a_faulty_edit_through_the_command_line_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "vault"
+    (root / "contacts").mkdir(parents=True)
+    note = root / "contacts" / "Max Mustermann.md"
+    note.write_bytes(NOTE.encode())
+    before = note.read_bytes()
+    _corrupt_section(monkeypatch, _drop_bom)
+    _corrupt_set_top(monkeypatch, lambda doc: doc.lines.append("- [ ] smuggled\n"))
+    runner = CliRunner()
+    for args in (
+        ["log", "Max", "-m", "pasta", "--today", TODAY],
+        ["follow-up", "Max", "-m", "call", "--due", "2026-12-05", "--today", TODAY],
+        ["set", "Max", "city", "Hamburg"],
+    ):
+        result = runner.invoke(main, ["--vault", str(root), *args])
+        assert result.exit_code != 0, (args, result.output)
+        assert "nothing was written" in result.output, result.output
+        assert "Traceback" not in result.output
+        assert note.read_bytes() == before
+    assert sorted(p.name for p in note.parent.iterdir()) == ["Max Mustermann.md"]
+
+
+# --- replacing list items -------------------------------------------------------------------------
+
+
+def test_replacing_a_block_list_item_keeps_its_line_quoting_and_comment() -> None:
+    text = (
+        "---\nname: Max\ntags:\n"
+        "  - 'ex-colleague'   # from Acme\n"
+        "  # a comment line between items\n"
+        "  - python           # replace me\n"
+        '  - "speaker"\n'
+        "city: Hamburg\n---\n"
+    )
+    new = writer.set_field(text, "tags", ["ex-colleague", "golang", "speaker"])
+    assert new == text.replace(
+        "  - python           # replace me", "  - golang           # replace me"
+    )
+    # a quoted value replaced: written as it needs to be, the comment kept in its column
+    new = writer.set_field(text, "tags", ["ex-colleague", "go: lang", "speaker"])
+    assert new == text.replace(
+        "  - python           # replace me", '  - "go: lang"       # replace me'
+    )
+    # two replaced, one dropped: the comment line between items stays
+    new = writer.set_field(text, "tags", ["a", "b"])
+    assert new == (
+        "---\nname: Max\ntags:\n"
+        "  - a                # from Acme\n"
+        "  # a comment line between items\n"
+        "  - b                # replace me\n"
+        "city: Hamburg\n---\n"
+    )
+
+
+def test_replacing_a_flow_list_item_keeps_the_quoting_of_the_others() -> None:
+    text = "---\ntags: ['ex-colleague', \"cloud\", python]  # mine\n---\n"
+    new = writer.set_field(text, "tags", ["ex-colleague", "cloud", "golang"])
+    assert new == "---\ntags: ['ex-colleague', \"cloud\", golang]  # mine\n---\n"
+    tight = "---\ntags: [ a,b ]\n---\n"
+    assert writer.set_field(tight, "tags", ["a", "c"]) == "---\ntags: [ a,c ]\n---\n"
+    assert writer.set_field(tight, "tags", []) == "---\ntags: []\n---\n"
