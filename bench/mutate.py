@@ -31,6 +31,7 @@ import copy
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,11 @@ KNOWN_EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("netzmd/agenda.py", "keep_in_touch", "r[2]", "r[3]"): (
         "sorting by the Person instead of its path: a Person's first field is its path"
     ),
+    ("netzmd/recurrence.py", "_next", "ref.replace(day=1)", "ref.replace(day=2)"): (
+        "only the year and month of that day are used"
+    ),
+    ("netzmd/recurrence.py", "_in_month", "k > 0", "k >= 0"): "k is never 0 (parse refuses it)",
+    ("netzmd/recurrence.py", "_in_month", "k > 0", "k > -1"): "k is never 0 (parse refuses it)",
     ("netzmd/agenda.py", "_due", "max((due - last).days, 1)", "max((due - last).days, 0)"): (
         "a cadence is at least one day, so due - last is never below 1"
     ),
@@ -467,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"#{x.index:<4} {x.describe()}")
         return 0
 
+    # A plain kill (SIGTERM) still removes the scratch copies.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     rows: list[tuple[str, list[Result], int]] = []
     with tempfile.TemporaryDirectory(prefix="netzmd-mutate-") as tmp:
         copies = [Path(tmp) / f"copy{n}" for n in range(args.jobs)]

@@ -254,3 +254,8 @@ def test_next_date_more(text: str, day: str, expected: str) -> None:
 def test_no_next_date_at_the_end_of_the_calendar() -> None:
     assert after("every day", "9999-12-31") is None
     assert after("every month on the 1st", "9999-12-01") is None
+
+
+def test_the_hundredth_year_is_still_searched() -> None:
+    assert after("every 1200 months on the 1st", "2026-11-27") == "2126-11-01"
+    assert after("every 1200 months on the last Friday", "2026-11-27") == "2126-11-29"
