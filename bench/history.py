@@ -131,7 +131,7 @@ def cases(base: Path, hot: Path, note: str) -> list[Case]:
     changes = [netzmd, "--vault", str(base), "changes", "--since", "30d", "--today", TODAY]
     news = (
         "import sys; from datetime import date; from pathlib import Path; "
-        "from netzmd.history import news; "
+        "from netzmd.git.history import news; "
         f"print(len(news(Path(sys.argv[1]), date.fromisoformat('{TODAY}'), 30)))"
     )
     news_cmd = [sys.executable, "-c", news, str(base)]

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netzmd.dates import NO_CADENCE, PartialDate, cadence_problem
 from netzmd.errors import ConfigError
-from netzmd.model import CIRCLES, Problem
+from netzmd.model.contact import CIRCLES, Problem
+from netzmd.model.dates import NO_CADENCE, PartialDate, cadence_problem
 
 CONFIG_NAME = "netzmd.toml"
 

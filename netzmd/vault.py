@@ -9,7 +9,7 @@ from pathlib import Path
 
 from netzmd.config import CONFIG_NAME
 from netzmd.errors import VaultNotFound
-from netzmd.model import Problem
+from netzmd.model.contact import Problem
 
 CONTACTS = "contacts"
 TEMPLATES = "templates"
@@ -138,7 +138,7 @@ def scan_notes(vault: Vault) -> Scan:
             except OSError:
                 continue
     if temps:
-        from netzmd.atomic import sweep_files
+        from netzmd.notes.atomic import sweep_files
 
         sweep_files(temps)
     return result

@@ -13,13 +13,13 @@ from conftest import MakeVault, Run, json_of, write_notes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netzmd.agenda import _cut_off, build_agenda, event_days, sources_of, to_data
 from netzmd.config import Config, Occasion, load_config, parse_config
-from netzmd.dates import Cadence, add_months
-from netzmd.index import Index
-from netzmd.model import Contact, Problem, core_json, status
-from netzmd.note import parse_note
-from netzmd.output import agenda_lines, dumps_lines
+from netzmd.model.agenda import Event, _cut_off, build_agenda, event_days, sources_of, to_data
+from netzmd.model.contact import Contact, Problem, core_json, status
+from netzmd.model.dates import Cadence, add_months
+from netzmd.notes.note import parse_note
+from netzmd.present.text import agenda_lines, dumps_lines
+from netzmd.store.index import Index
 from netzmd.vault import Vault
 
 
@@ -641,11 +641,12 @@ def test_dates_of_one_day_by_name_then_label() -> None:
 
 
 def test_a_short_cadence_a_few_days_late_ranks_above_a_long_one_more_days_late() -> None:
-    """Lateness is relative to the cadence: 3 days late on 1 day beats 40 on 30 days."""
+    """Lateness is relative to the cadence: 3 days late on 1 day (3 cadences) beats 50 on 30
+    days (1.67 cadences)."""
     daily = core("---\ncadence: 1d\nlast_contact: 2026-11-23\n---\n", "Daily")  # due 11-24
-    monthly = core("---\ncadence: 30d\nlast_contact: 2026-09-18\n---\n", "Monthly")  # due 10-18
+    monthly = core("---\ncadence: 30d\nlast_contact: 2026-09-08\n---\n", "Monthly")  # due 10-08
     result = agenda([monthly, daily], "2026-11-27")["keep_in_touch"]
-    assert [(i["name"], i["in_days"]) for i in result] == [("Daily", -3), ("Monthly", -40)]
+    assert [(i["name"], i["in_days"]) for i in result] == [("Daily", -3), ("Monthly", -50)]
 
 
 @pytest.mark.parametrize(
@@ -721,3 +722,30 @@ def test_equal_ranks_of_different_cadences_are_ordered_by_name() -> None:
     never = core("---\ncadence: 30d\n---\n", "Carl")
     result = agenda([never, fortnight, week], "2026-11-27")["keep_in_touch"]
     assert [(i["name"], i["in_days"]) for i in result] == [("Anna", 0), ("Bert", 0), ("Carl", 0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "until", "cut_off"),
+    [
+        ("10d", "2026-02-28", "2026-02-18"),
+        ("2w", "2026-02-28", "2026-02-14"),
+        ("1m", "2026-02-28", "2026-01-31"),  # 28 Jan + 3 days: 29-31 Jan go on to the rule
+        ("quarterly", "2026-05-31", "2026-03-03"),
+        ("1y", "2025-02-28", "2024-03-02"),
+    ],
+)
+def test_cut_off_day_errs_late_by_three_days_for_calendar_units_only(
+    text: str, until: str, cut_off: str
+) -> None:
+    cadence = Cadence.parse(text)
+    assert cadence is not None
+    assert _cut_off(cadence, date.fromisoformat(until)) == cut_off
+
+
+def test_an_event_whose_date_cannot_be_read_is_left_out() -> None:
+    """Sources from an index written by another version may hold a date this one cannot read."""
+    c = core("---\nbirthday: --11-28\n---\n")
+    sources = sources_of([c])
+    sources.events.insert(0, Event(c.path, "odd", False, "someday"))
+    report = build_agenda(sources, Config(occasions=()), date(2026, 11, 27))
+    assert [(d.label, d.date) for d in report.dates] == [("birthday", "2026-11-28")]

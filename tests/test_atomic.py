@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from netzmd import atomic
-from netzmd.atomic import ChangedOnDisk, Pending, replace_if_unchanged, sweep, write_atomic
 from netzmd.cli import main
+from netzmd.notes import atomic
+from netzmd.notes.atomic import ChangedOnDisk, Pending, replace_if_unchanged, sweep, write_atomic
 
 OLD = b"---\nname: Jane Doe\ncompany: Acme\n---\n\nold body\n"
 NEW = b"---\nname: Jane Doe\ncompany: Bar AG\n---\n\nnew body\n"
@@ -115,7 +115,7 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from netzmd import atomic
+    from netzmd.notes import atomic
 
     path, marker, where, kind = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
     if kind == "named":

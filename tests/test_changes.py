@@ -18,8 +18,8 @@ import pytest
 from click.testing import Result
 from conftest import MakeVault, Run, no_traceback
 
-from netzmd import atomic
-from netzmd.atomic import ChangedOnDisk, Pending
+from netzmd.notes import atomic
+from netzmd.notes.atomic import ChangedOnDisk, Pending
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-27"

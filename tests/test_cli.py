@@ -18,7 +18,7 @@ import click
 import pytest
 from conftest import REPO, MakeVault, Run, json_of, names_of, no_traceback, note, write_notes
 
-import netzmd.index
+import netzmd.store.index
 from netzmd.cli import main
 from netzmd.vault import is_vault
 
@@ -243,7 +243,7 @@ def test_the_written_settings_are_the_real_defaults(tmp_path: Path) -> None:
     """Uncommenting every line of the netzmd.toml that init writes changes nothing: each
     commented value is the default, and no setting lands inside a table."""
     from netzmd.config import Config, parse_config
-    from netzmd.scaffold import DEFAULT_CONFIG
+    from netzmd.ops.init import DEFAULT_CONFIG
 
     lines = DEFAULT_CONFIG.splitlines()
     settings = [line[2:] for line in lines if re.match(r"^# (\[|[a-z_]+ = )", line)]
@@ -536,14 +536,14 @@ def test_check_same_file_name_in_two_folders(run: Run, make_vault: MakeVault) ->
 
 
 def test_check_unreadable_note(run: Run, vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = netzmd.index._read
+    real = netzmd.store.index._read
 
     def no_permission(file: Path) -> bytes | None:
         if file.name == "Carl Ohne.md":
             raise PermissionError(13, "Permission denied")
         return real(file)
 
-    monkeypatch.setattr(netzmd.index, "_read", no_permission)
+    monkeypatch.setattr(netzmd.store.index, "_read", no_permission)
     result = run(vault, "check")
     assert result.exit_code == 1
     no_traceback(result)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netzmd.dates import (
+from netzmd.model.dates import (
     Cadence,
     PartialDate,
     add_months,

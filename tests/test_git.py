@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from netzmd import gitops
 from netzmd.cli import main
+from netzmd.git import commit as gitops
 
 GIT = shutil.which("git")
 pytestmark = [

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import git_environment
 
-from netzmd import history
 from netzmd.cli import Session, main
-from netzmd.cli_history import render_as_of, show_as_of, since_date
+from netzmd.cli.history import render_as_of, show_as_of, since_date
 from netzmd.errors import NetzmdError, UsageError
+from netzmd.git import history
 
 GIT = shutil.which("git")
 

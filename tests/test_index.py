@@ -1,4 +1,4 @@
-"""The SQLite cache (netzmd.index): what a refresh reads again, and what survives damage."""
+"""The SQLite cache (netzmd.store.index): what a refresh reads again, and what survives damage."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from conftest import MakeVault, Run, age, age_all, json_of, no_traceback, note, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import netzmd.index
+import netzmd.store.index
 import netzmd.vault
-from netzmd.index import DB_NAME, Index, RefreshStats
+from netzmd.store.index import DB_NAME, Index, RefreshStats
 from netzmd.vault import Vault
 
 NOTES = {
@@ -83,13 +83,13 @@ class Spy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
         self.calls: list[tuple[Any, ...]] = []
-        real: Callable[..., Any] = getattr(netzmd.index, name)
+        real: Callable[..., Any] = getattr(netzmd.store.index, name)
 
         def wrapper(*args: Any) -> Any:
             self.calls.append(args)
             return real(*args)
 
-        monkeypatch.setattr(netzmd.index, name, wrapper)
+        monkeypatch.setattr(netzmd.store.index, name, wrapper)
 
 
 def empty(stats: RefreshStats) -> bool:
@@ -254,7 +254,7 @@ def _coarse_scan(monkeypatch: pytest.MonkeyPatch) -> None:
         }
         return result
 
-    monkeypatch.setattr(netzmd.index, "scan_notes", scan)
+    monkeypatch.setattr(netzmd.store.index, "scan_notes", scan)
 
 
 def test_coarse_timestamps_edit_within_one_tick_is_found(
@@ -352,7 +352,7 @@ def test_deleted_cache_is_rebuilt_with_the_same_results(vault: Path) -> None:
 def test_new_index_version_rebuilds(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = state(vault)
     search(vault, "pasta")  # fill the full-text table too
-    monkeypatch.setattr(netzmd.index, "INDEX_VERSION", netzmd.index.INDEX_VERSION + 1)
+    monkeypatch.setattr(netzmd.store.index, "INDEX_VERSION", netzmd.store.index.INDEX_VERSION + 1)
     stats = refresh(vault)
     assert sorted(stats.added) == sorted(NOTES)
     assert state(vault) == before
@@ -360,7 +360,7 @@ def test_new_index_version_rebuilds(vault: Path, monkeypatch: pytest.MonkeyPatch
     assert empty(refresh(vault))
     db = sqlite3.connect(vault / ".netzmd" / DB_NAME)
     try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == netzmd.index.INDEX_VERSION
+        assert db.execute("PRAGMA user_version").fetchone()[0] == netzmd.store.index.INDEX_VERSION
     finally:
         db.close()
 
@@ -432,9 +432,9 @@ def test_damage_found_by_a_search_starts_afresh(
 
 
 def test_only_damage_counts_as_damage() -> None:
-    assert netzmd.index._damaged(_corrupt())
-    assert not netzmd.index._damaged(sqlite3.OperationalError("database is locked"))
-    assert not netzmd.index._damaged(sqlite3.IntegrityError("UNIQUE constraint failed"))
+    assert netzmd.store.index._damaged(_corrupt())
+    assert not netzmd.store.index._damaged(sqlite3.OperationalError("database is locked"))
+    assert not netzmd.store.index._damaged(sqlite3.IntegrityError("UNIQUE constraint failed"))
 
 
 def test_unwritable_cache_folder_gives_an_in_memory_index(vault: Path) -> None:
@@ -457,14 +457,14 @@ def test_read_only_cache_gives_an_in_memory_index(
     vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = state(vault)  # a cache exists now
-    real = netzmd.index._connect
+    real = netzmd.store.index._connect
 
     def read_only(target: str) -> sqlite3.Connection:
         if target != ":memory:":
             raise sqlite3.OperationalError("attempt to write a readonly database")
         return real(target)
 
-    monkeypatch.setattr(netzmd.index, "_connect", read_only)
+    monkeypatch.setattr(netzmd.store.index, "_connect", read_only)
     with Index(Vault(vault)) as index:
         stats = index.refresh()
         assert index.warnings == [
@@ -546,14 +546,14 @@ def test_unreadable_note_is_an_error_of_that_note(
 ) -> None:
     refresh(vault)
     path = "contacts/Max Mustermann.md"
-    real = netzmd.index._read
+    real = netzmd.store.index._read
 
     def no_permission(file: Path) -> bytes | None:
         if file.name == "Max Mustermann.md":
             raise PermissionError(13, "Permission denied")
         return real(file)
 
-    monkeypatch.setattr(netzmd.index, "_read", no_permission)
+    monkeypatch.setattr(netzmd.store.index, "_read", no_permission)
     write_notes(vault, {path: note("name: Max Changed")})
     stats = refresh(vault)
     assert stats.changed == [path]
@@ -564,7 +564,7 @@ def test_unreadable_note_is_an_error_of_that_note(
         assert str(problem) == f"{path}:1: error: cannot read the note: Permission denied"
         stale = {c["path"]: c["name"] for c in index.cores(stale=True)}
         assert stale[path] == "Max Mustermann"  # the last good version is kept
-    monkeypatch.setattr(netzmd.index, "_read", real)
+    monkeypatch.setattr(netzmd.store.index, "_read", real)
     age(vault / path, 10)  # e.g. chmod: the stat changes
     assert refresh(vault).changed == [path]
     assert name_of(vault, path) == "Max Changed"
@@ -1003,20 +1003,20 @@ def test_worker_pool_gives_the_same_index(
     notes["contacts/Broken.md"] = "---\nname: [unclosed\n---\n"
     pooled = make_vault(notes, name="pooled")
     single = make_vault(notes, name="single")
-    monkeypatch.setattr(netzmd.index, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(netzmd.store.index, "POOL_THRESHOLD", 10)
     stats = refresh(pooled)
     assert len(stats.added) == 61
-    monkeypatch.setattr(netzmd.index, "POOL_THRESHOLD", 10**9)
+    monkeypatch.setattr(netzmd.store.index, "POOL_THRESHOLD", 10**9)
     refresh(single)
     assert state(pooled, ("talked",)) == state(single, ("talked",))
-    monkeypatch.setattr(netzmd.index, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(netzmd.store.index, "POOL_THRESHOLD", 10)
     assert empty(refresh(pooled))
 
 
 def test_a_schema_change_needs_a_new_cache_version() -> None:
     """The schema a cache version has used is recorded: changing the SQL without a new
     INDEX_VERSION (and its fingerprint) fails here, before users get a cache of the old shape."""
-    from netzmd.index import INDEX_VERSION, SCHEMA_FINGERPRINTS, schema_fingerprint
+    from netzmd.store.index import INDEX_VERSION, SCHEMA_FINGERPRINTS, schema_fingerprint
 
     now = schema_fingerprint()
     assert SCHEMA_FINGERPRINTS.get(INDEX_VERSION) == now, (

@@ -1,4 +1,4 @@
-"""Finding a contact by what a person types (netzmd.names), and the name checks built on it."""
+"""Finding a contact by what a person types (netzmd.model.names), and the checks built on it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import MakeVault, Run, json_of, no_traceback, note
 
-from netzmd.names import Candidate, duplicates, find, fold, fts_fold, fts_query, query_words
+from netzmd.model.names import Candidate, duplicates, find, fold, fts_fold, fts_query, query_words
 
 
 def cand(path: str, name: str, *aliases: str, archived: bool = False) -> Candidate:

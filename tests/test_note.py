@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from netzmd.dates import PartialDate
-from netzmd.model import Contact, FollowUp, Interaction, core_json, static_json, status
-from netzmd.note import MAX_BYTES, Parsed, contact_id, parse_note
+from netzmd.model.contact import Contact, FollowUp, Interaction, core_json, static_json, status
+from netzmd.model.dates import PartialDate
+from netzmd.notes.note import MAX_BYTES, Parsed, contact_id, parse_note
 
 CORPUS = Path(__file__).parent / "corpus"
 PATH = "contacts/Jane Doe.md"
@@ -1166,7 +1166,7 @@ def _reference_fenced(lines: list[str]) -> list[bool]:
     )
 )  # fmt: skip
 def test_fences_follow_commonmark_in_the_reader_and_the_writer(lines: list[str]) -> None:
-    from netzmd import writer
+    from netzmd.notes import writer
 
     fenced = _reference_fenced(lines)
     text = "---\nname: F\n---\n" + "".join(f"{line}\n" for line in lines)
@@ -1418,7 +1418,7 @@ def test_crlf_bom_and_final_newline_give_the_same_contact(
 def test_python_frontmatter_handler_reads_like_netzmd() -> None:
     import frontmatter
 
-    from netzmd.frontmatter_handler import NoteYAMLHandler
+    from netzmd.notes.frontmatter_handler import NoteYAMLHandler
 
     text = (
         "---\nphone: 0170123\ncountry: NO\ncall: 12:30\nvouches: true\nmet: 2024-05-01\n---\nbody\n"

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netzmd.output import clip, days_word, dumps_lines, table, width
+from netzmd.present.text import clip, days_word, dumps_lines, table, width
 
 
 def per_item(data: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netzmd.recurrence import Rule, next_date, parse
+from netzmd.model.recurrence import Rule, next_date, parse
 
 
 def after(text: str, day: str) -> str | None:

@@ -151,9 +151,9 @@ def test_sample_network_agenda_is_full_on_any_day() -> None:
     """The README's first command shows every section on any day of the coming year."""
     from datetime import date, timedelta
 
-    from netzmd.agenda import build_agenda, to_data
     from netzmd.config import load_config
-    from netzmd.index import Index
+    from netzmd.model.agenda import build_agenda, to_data
+    from netzmd.store.index import Index
     from netzmd.vault import Vault
 
     sample = Vault(Path(__file__).parent.parent)

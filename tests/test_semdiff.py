@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from netzmd.model import Contact
-from netzmd.note import parse_note
-from netzmd.semdiff import Change, diff_contacts, job_changes, summary
+from netzmd.model.contact import Contact
+from netzmd.model.semdiff import Change, diff_contacts, job_changes, summary
+from netzmd.notes.note import parse_note
 
 JANE = """---
 name: Jane Doe

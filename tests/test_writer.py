@@ -1,5 +1,5 @@
 """Writing notes without losing a byte: the golden corpus (every write command on awkward notes,
-exact expected bytes), the pure edits in ``netzmd.writer``, and property tests."""
+exact expected bytes), the pure edits in ``netzmd.notes.writer``, and property tests."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from netzmd import writer
 from netzmd.cli import main
 from netzmd.errors import UsageError
-from netzmd.note import parse_note
-from netzmd.writer import EditError
+from netzmd.notes import writer
+from netzmd.notes.note import parse_note
+from netzmd.notes.writer import EditError
 
 CORPUS = Path(__file__).parent / "corpus_write"
 TODAY = "2026-11-27"
@@ -295,7 +295,7 @@ def test_yaml_scalar(text: str, written: str) -> None:
     assert writer.yaml_scalar(text) == written
     for loader in (yaml.SafeLoader, yaml.BaseLoader):  # YAML 1.1, and no implicit types at all
         assert yaml.load(f"k: {written}\n", Loader=loader) == {"k": text}
-    from netzmd.yamlread import load_mapping
+    from netzmd.notes.yamlread import load_mapping
 
     assert load_mapping(f"k: {written}\n")[0] == {"k": text}
 
@@ -321,7 +321,7 @@ printable_text = st.text(
 @example("2001-12-14t21:59:43.10-05:00")
 @example("Null")
 def test_yaml_scalar_reads_back_everywhere(text: str) -> None:
-    from netzmd.yamlread import load_mapping
+    from netzmd.notes.yamlread import load_mapping
 
     written = writer.yaml_scalar(text)
     assert "\n" not in written
@@ -1192,3 +1192,41 @@ def test_replacing_a_flow_list_item_keeps_the_quoting_of_the_others() -> None:
     tight = "---\ntags: [ a,b ]\n---\n"
     assert writer.set_field(tight, "tags", ["a", "c"]) == "---\ntags: [ a,c ]\n---\n"
     assert writer.set_field(tight, "tags", []) == "---\ntags: []\n---\n"
+
+
+# --- edges a mutation run found unpinned ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cp", "printable"),
+    [
+        (0x1F, False),
+        (0x20, True),
+        (0x7E, True),
+        (0x7F, False),
+        (0x9F, False),
+        (0xA0, True),
+        (0xD7FF, True),
+        (0xD800, False),
+        (0xDFFF, False),
+        (0xE000, True),
+        (0xFFFD, True),
+        (0xFFFE, False),
+        (0xFFFF, False),
+        (0x10000, True),
+        (0x10FFFF, True),
+        (0x85, False),
+        (0x2028, False),
+        (0x2029, False),
+        (0xFEFF, False),
+    ],
+)
+def test_printable_at_the_edges_of_its_ranges(cp: int, printable: bool) -> None:
+    ch = chr(cp)
+    assert writer._printable(ch) is printable
+    written = writer.yaml_scalar(f"a{ch}b")
+    if printable:
+        assert written == f"a{ch}b"
+    else:
+        escape = f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
+        assert written == f'"a{escape}b"'

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from netzmd.agenda import Agenda, Person
+    from netzmd.model.agenda import Agenda, Person
 
 
 def days_word(days: int, *, past: str = "ago", overdue: bool = False) -> str:

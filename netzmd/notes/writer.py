@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from netzmd.dates import PartialDate, cadence_problem, parse_iso
 from netzmd.errors import NetzmdError, UsageError
-from netzmd.model import CIRCLES, Contact, FollowUp
+from netzmd.model.contact import CIRCLES, Contact, FollowUp
+from netzmd.model.dates import PartialDate, cadence_problem, parse_iso
 
 BOM = "\ufeff"
 
@@ -374,7 +374,7 @@ def _entries(text: str, fm_lines: list[str]) -> list[_Entry]:
     import yaml
     from yaml import events as ev
 
-    from netzmd.yamlread import NoteLoader
+    from netzmd.notes.yamlread import NoteLoader
 
     try:
         stream = iter(list(yaml.parse(text, Loader=NoteLoader)))
@@ -456,8 +456,8 @@ def _entries(text: str, fm_lines: list[str]) -> list[_Entry]:
 def read_fields(text: str) -> dict[str, Any]:
     """The front matter's values as the note reader reads them (dates as dates); {} without
     front matter. Raises ``EditError`` when it cannot be read."""
-    from netzmd.note import split_front_matter
-    from netzmd.yamlread import FrontMatterError, load_mapping
+    from netzmd.notes.note import split_front_matter
+    from netzmd.notes.yamlread import FrontMatterError, load_mapping
 
     body = text.removeprefix(BOM)
     try:
@@ -490,7 +490,7 @@ def same(a: Any, b: Any) -> bool:
 
 
 def _parse(text: str) -> Contact:
-    from netzmd.note import parse_note
+    from netzmd.notes.note import parse_note
 
     parsed = parse_note("note.md", text.encode("utf-8"))
     errors = [p for p in parsed.problems if p.severity == "error"]
@@ -915,7 +915,7 @@ TASK_SIGNS = "📅⏳🛫✅➕❌🔁⏫🔼🔽⏬🔺🆔⛔🏁"
 
 def _body_lines(doc: _Doc) -> tuple[int, list[tuple[int, str]]]:
     """The first body line's index and every body line outside fenced code, with its index."""
-    from netzmd.note import FENCE_LINE, fence_after
+    from netzmd.notes.note import FENCE_LINE, fence_after
 
     start = len(_head(doc))
     out = []
@@ -1171,7 +1171,7 @@ def next_occurrence(task: str, today: date) -> str | None:
     ``^block-id``, id (``🆔``) or dependencies (``⛔``): links keep pointing at the ticked
     one. A task without those dates recurs as it is. A rule netzmd does not understand is an
     error: the task is not ticked."""
-    from netzmd.recurrence import next_date, parse
+    from netzmd.model.recurrence import next_date, parse
 
     found = _RECURRENCE.search(task)
     if found is None:

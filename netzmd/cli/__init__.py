@@ -17,7 +17,7 @@ from netzmd.errors import NetzmdError, UsageError
 
 if TYPE_CHECKING:
     from netzmd.config import Config
-    from netzmd.index import Index
+    from netzmd.store.index import Index
     from netzmd.vault import Vault
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,12 +27,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 # command pays for its own imports only.
 LAZY_COMMANDS = {
     **dict.fromkeys(
-        ("add", "log", "done", "follow-up", "set", "unset", "snooze", "edit"), "netzmd.cli_write"
+        ("add", "log", "done", "follow-up", "set", "unset", "snooze", "edit"), "netzmd.cli.write"
     ),
-    "watch": "netzmd.cli_watch",
-    "history": "netzmd.cli_history",
-    "changes": "netzmd.cli_history",
-    "templates": "netzmd.cli_templates",
+    "watch": "netzmd.cli.watch",
+    "history": "netzmd.cli.history",
+    "changes": "netzmd.cli.history",
+    "templates": "netzmd.cli.templates",
 }
 
 
@@ -92,8 +92,8 @@ def complete_contact(
     from click.shell_completion import CompletionItem
 
     try:
-        from netzmd import queries
-        from netzmd.names import fold
+        from netzmd.model.names import fold
+        from netzmd.store import queries
 
         session = Session(ctx.find_root().params.get("vault") or os.environ.get("NETZMD_VAULT"))
         try:
@@ -117,7 +117,7 @@ def complete_contact(
 
 
 def _unique(name: str, found: list[Any]) -> bool:
-    from netzmd.names import fold
+    from netzmd.model.names import fold
 
     folded = fold(name)
     return sum(1 for c in found if folded in (fold(c.name), fold(c.id))) == 1
@@ -213,7 +213,7 @@ class Session:
     @property
     def index(self) -> Index:
         if self._index is None:
-            from netzmd.index import Index
+            from netzmd.store.index import Index
 
             index = Index(self.vault, warn=_warn)
             index.refresh(progress=_progress if sys.stderr.isatty() else None)
@@ -312,7 +312,7 @@ def init(path: str) -> None:
     Example:
       netzmd init ~/network && cd ~/network && netzmd add "Jane Doe" --circle competence
     """
-    from netzmd.scaffold import init_vault
+    from netzmd.ops.init import init_vault
 
     for line in init_vault(Path(path)):
         echo(line)
@@ -338,7 +338,8 @@ def check(session: Session, paths: tuple[str, ...], fmt: str) -> None:
       netzmd check "contacts/Jane Doe.md"
       netzmd check --format json | jq '.problems[] | select(.severity == "error")'
     """
-    from netzmd import output, queries
+    from netzmd.present import text as output
+    from netzmd.store import queries
 
     wanted = {_vault_path(session.vault, p) for p in paths} if paths else None
     report = queries.check(session.index, session.config, wanted)
@@ -428,7 +429,8 @@ def list_(
       netzmd list --company acme --format csv > acme.csv
       netzmd list --format json | jq -r '.[] | select(.vouches) | .name'
     """
-    from netzmd import output, queries
+    from netzmd.present import text as output
+    from netzmd.store import queries
 
     day = real_today(today)
     filters = queries.Filters(circle, tags, company, archived)
@@ -514,7 +516,7 @@ def _iso(d: date | None) -> str:
 
 def _broken_hint(session: Session) -> None:
     """Each note that cannot be read, and whether its last good version stood in."""
-    from netzmd.queries import broken_notice
+    from netzmd.store.queries import broken_notice
 
     for line in broken_notice(session.index):
         click.echo(line, err=True)
@@ -553,13 +555,14 @@ def show(
       netzmd show max --format json
       netzmd show max --as-of 2025-06-30
     """
-    from netzmd import output, queries
-    from netzmd.showing import render_contact, stale_notice
+    from netzmd.present import text as output
+    from netzmd.present.contact import render_contact, stale_notice
+    from netzmd.store import queries
 
     day = real_today(today)
     found = queries.resolve(session.index, name)
     if as_of is not None:
-        from netzmd.cli_history import render_as_of, show_as_of
+        from netzmd.cli.history import render_as_of, show_as_of
 
         past = show_as_of(session, found.path, as_of)
         echo(output.dumps(past) if fmt == "json" else render_as_of(past, limit=limit))
@@ -596,7 +599,8 @@ def search(session: Session, query: tuple[str, ...], limit: int, fmt: str) -> No
       netzmd search pasta bar
       netzmd search acme --format json
     """
-    from netzmd import output, queries
+    from netzmd.present import text as output
+    from netzmd.store import queries
 
     text = " ".join(query)
     hits = queries.search(session.index, text, limit)
@@ -672,8 +676,8 @@ def agenda(
       netzmd agenda --format json | jq '.keep_in_touch[].name'
       netzmd agenda --template my-weekly.txt.j2
     """
-    from netzmd import output as out
-    from netzmd import queries
+    from netzmd.present import text as out
+    from netzmd.store import queries
 
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
@@ -691,8 +695,8 @@ def agenda(
             _broken_hint(session)
             return
     else:
-        from netzmd.agenda import to_data
-        from netzmd.render import render_agenda
+        from netzmd.model.agenda import to_data
+        from netzmd.present.jinja import render_agenda
 
         data = to_data(report, news)
         color = fmt == "text" and output is None and _color()
@@ -701,7 +705,7 @@ def agenda(
         click.echo(text, nl=False, color=True if fmt == "text" and _color() else None)
         _broken_hint(session)
         return
-    from netzmd.atomic import write_if_changed
+    from netzmd.notes.atomic import write_if_changed
 
     target = Path(output)
     try:

@@ -5,7 +5,7 @@ PyYAML follows YAML 1.1: ``0170123`` becomes a number, ``NO`` becomes false and 
 date; every other plain scalar is the text as written. The loader also refuses duplicate keys
 (naming both lines) and impossible dates, with the position of the offending value.
 
-It is built on libyaml's C parser. ``netzmd.frontmatter_handler`` offers the same reading to
+It is built on libyaml's C parser. ``netzmd.notes.frontmatter_handler`` offers the same reading to
 scripts that use python-frontmatter.
 """
 

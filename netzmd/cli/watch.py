@@ -1,8 +1,8 @@
 """The ``watch`` command: the index and the agenda note stay current while you edit.
 
-Registered on the ``main`` group of ``netzmd.cli``. The work is done by ``netzmd.watch.Watcher``
-in a thread of its own; this thread waits for Ctrl-C, SIGTERM or SIGHUP and then stops it
-cleanly.
+Registered on the ``main`` group of ``netzmd.cli``. The work is done by
+``netzmd.watch.watcher.Watcher`` in a thread of its own; this thread waits for Ctrl-C,
+SIGTERM or SIGHUP and then stops it cleanly.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def watch(
       netzmd watch --output ~/notes/Network.md --days 30
       netzmd watch --poll
     """
-    from netzmd.watch import Watcher, WatchOptions
+    from netzmd.watch.watcher import Watcher, WatchOptions
 
     options = WatchOptions(
         output=Path(output) if output else None,

@@ -19,8 +19,8 @@ from netzmd.cli import DATE, Session, complete_contact, echo, main, real_today, 
 from netzmd.errors import NotFound, UsageError
 
 if TYPE_CHECKING:
-    from netzmd.changes import Note, Plan
-    from netzmd.gitops import CommitResult
+    from netzmd.git.commit import CommitResult
+    from netzmd.ops.write import Note, Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,7 +68,8 @@ class ValuesCommand(click.Command):
 def _note(session: Session, name: str) -> Note:
     """The note NAME means, read for writing. A note that cannot be read is not among the
     contacts; when NAME means one of those, say why netzmd will not write to it."""
-    from netzmd import changes, queries
+    from netzmd.ops import write as changes
+    from netzmd.store import queries
 
     try:
         found = queries.resolve(session.index, name)
@@ -81,8 +82,8 @@ def _note(session: Session, name: str) -> Note:
 
 
 def _broken_note(session: Session, name: str) -> str | None:
-    from netzmd.names import Candidate, find
-    from netzmd.note import contact_id
+    from netzmd.model.names import Candidate, find
+    from netzmd.notes.note import contact_id
 
     paths = {p.path for p in session.index.problems() if p.severity == "error"}
     candidates = [
@@ -114,7 +115,7 @@ def _say_commit(result: CommitResult | None) -> None:
 
 def _finish(session: Session, plan: Plan, dry_run: bool, no_commit: bool) -> None:
     """Show the diff (dry run) or write, say what changed, and commit."""
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     for line in plan.nothing:
         click.echo(f"{line}; nothing changed", err=True)
@@ -210,7 +211,8 @@ def add(
       netzmd add "Jane Doe" --file "Jane Doe (Acme)" --company Acme
       netzmd add "AC/DC Fan Club" --dry-run
     """
-    from netzmd import changes, queries
+    from netzmd.ops import write as changes
+    from netzmd.store import queries
 
     if edit and dry_run:
         raise UsageError("--edit and --dry-run do not go together")
@@ -282,7 +284,7 @@ def log(
       netzmd log zoe -m "congratulated on the new job" --kind message
       netzmd log "Max Mustermann" -m "call about Terraform" --kind call --date 2026-11-20
     """
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     day = real_today(today)
     notes = [_note(session, n) for n in names]
@@ -336,7 +338,7 @@ def follow_up(
       netzmd follow-up zoe -m "call" --due friday
       netzmd follow-up jane -m "call" --due 2026-12-01 --every "3 months"
     """
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     day = real_today(today)
     when = changes.relative_date(due, day, "--due")
@@ -374,7 +376,7 @@ def done(
       netzmd done jane
       netzmd done zoe "CFP link" --today 2026-11-27
     """
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     plan = changes.done(_note(session, name), " ".join(text) or None, real_today(today))
     _finish(session, plan, dry_run, no_commit)
@@ -417,7 +419,7 @@ def set_(
       netzmd set max "dates.work anniversary" 2019-04-01
       netzmd set jane introduced_by "[[Zoë Müller]]"
     """
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     plan = changes.set_value(_note(session, name), key, values)
     _finish(session, plan, dry_run, no_commit)
@@ -436,7 +438,7 @@ def unset(session: Session, name: str, key: str, dry_run: bool, no_commit: bool)
       netzmd unset jane snooze_until
       netzmd unset max "dates.work anniversary"
     """
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     plan = changes.unset_value(_note(session, name), key)
     _finish(session, plan, dry_run, no_commit)
@@ -466,7 +468,7 @@ def snooze(
       netzmd snooze max 3m
       netzmd snooze jane 2027-01-15
     """
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     day = real_today(today)
     when = changes.relative_date(until, day, "UNTIL")
@@ -494,7 +496,7 @@ def edit(session: Session, name: str, no_commit: bool) -> None:
       netzmd edit max
       EDITOR="code --wait" netzmd edit "contacts/Jane Doe.md"
     """
-    from netzmd import changes
+    from netzmd.ops import write as changes
 
     editor = changes.editor_command()
     rel = _edit_target(session, name)
@@ -509,13 +511,13 @@ def edit(session: Session, name: str, no_commit: bool) -> None:
 
 
 def _candidates(session: Session) -> list[Any]:
-    from netzmd import queries
+    from netzmd.store import queries
 
     return queries.candidates(session.index)
 
 
 def _edit_target(session: Session, name: str) -> str:
-    from netzmd import queries
+    from netzmd.store import queries
 
     try:
         return queries.resolve(session.index, name).path
@@ -545,8 +547,9 @@ def _after_edit(
 ) -> None:
     """Run the editor on ``rel``, check the note, and commit it when it changed (or was just
     created) and has no errors."""
-    from netzmd import changes, queries
-    from netzmd.gitops import CommitResult
+    from netzmd.git.commit import CommitResult
+    from netzmd.ops import write as changes
+    from netzmd.store import queries
 
     path = session.vault.root / rel
     status = changes.run_editor(editor, path)

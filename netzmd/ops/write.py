@@ -12,15 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netzmd import writer
 from netzmd.errors import Ambiguous, NetzmdError, NotFound, UsageError
-from netzmd.gitops import CommitResult
-from netzmd.model import Contact, FollowUp
-from netzmd.names import Candidate, find, fold
+from netzmd.git.commit import CommitResult
+from netzmd.model.contact import Contact, FollowUp
+from netzmd.model.names import Candidate, find, fold
+from netzmd.notes import writer
 from netzmd.vault import CACHE, CONTACTS, Vault
 
 if TYPE_CHECKING:
-    from netzmd.atomic import Clock, Pending, Stamp
+    from netzmd.notes.atomic import Clock, Pending, Stamp
 
 WRITTEN = "written.json"  # in the cache folder: the state in which netzmd left what it wrote
 
@@ -52,8 +52,8 @@ def open_note(vault: Vault, rel: str, *, clock: Clock | None = None) -> Note:
     place: shell redirection, ``rsync --inplace``, sync clients): it is read once it has been
     left alone that long, or refused when it keeps changing (``atomic.read_settled``). A note
     in the very state netzmd left it is read at once. ``clock``: the real one by default."""
-    from netzmd.atomic import SystemClock, Written, read_settled
-    from netzmd.note import parse_note
+    from netzmd.notes.atomic import SystemClock, Written, read_settled
+    from netzmd.notes.note import parse_note
 
     path = vault.root / rel
     if path.is_symlink():
@@ -168,7 +168,7 @@ def unset_value(note: Note, key: str) -> Plan:
 def relative_date(text: str, today: date, what: str) -> date:
     """``YYYY-MM-DD``, ``today``, ``tomorrow``, a span from today such as ``10d``, ``2w``,
     ``3m``, ``1y``, or a weekday (the next one after today)."""
-    from netzmd.dates import day_ahead
+    from netzmd.model.dates import day_ahead
 
     when = day_ahead(text, today)
     if when is None:
@@ -235,7 +235,7 @@ def log(notes: Sequence[Note], when: date, kind: str | None, message: str, today
 def recurrence_rule(text: str) -> str:
     """``--every`` as the rule written after 🔁: ``3 months`` or ``every 3 months`` →
     ``every 3 months``. A rule that ``done`` could not continue is a usage error."""
-    from netzmd import recurrence
+    from netzmd.model import recurrence
 
     words = " ".join(text.split())
     rule = words if words.lower().startswith("every ") else f"every {words}"
@@ -369,8 +369,8 @@ def new_contact(
     out); ``note``: text for the body. With ``file`` a second person of a name that is taken
     can be added: the file name tells them apart (``Jane Doe (Acme)``), so only it (and the
     aliases) must be free."""
-    from netzmd.note import parse_note
-    from netzmd.render import render
+    from netzmd.notes.note import parse_note
+    from netzmd.present.jinja import render
 
     name = check_message(name, "the name")
     body = check_message(note, "the note text (--note)") if note is not None else None
@@ -486,7 +486,7 @@ def write(plan: Plan) -> list[Change]:
     (so putting back needs no more disk space), and the error says so. The temporary files go
     next to the notes without a sweep of the folder: the index scan that found the notes did
     it (``vault.scan_notes``)."""
-    from netzmd.atomic import Pending, check_unchanged, refuse_unsafe
+    from netzmd.notes.atomic import Pending, check_unchanged, refuse_unsafe
 
     changes = plan.real
     for c in changes:
@@ -541,7 +541,7 @@ def write(plan: Plan) -> list[Change]:
 
 
 def _stamp(st: os.stat_result | None) -> Stamp | None:
-    from netzmd.atomic import Stamp
+    from netzmd.notes.atomic import Stamp
 
     return None if st is None else Stamp.of(st)
 
@@ -551,7 +551,7 @@ def _put_back(
 ) -> str:
     """Put the files in ``written`` back as they were, each only if it is still as netzmd
     wrote it; what happened, in words ("" when nothing had been written)."""
-    from netzmd.atomic import ChangedOnDisk, check_unchanged
+    from netzmd.notes.atomic import ChangedOnDisk, check_unchanged
 
     back: list[tuple[str, Path, bytes, Stamp]] = []
     stuck: list[str] = []
@@ -577,7 +577,7 @@ def _put_back(
 
 def _remember(states: Sequence[tuple[str, Path, bytes, Stamp]]) -> None:
     """Note the state in which netzmd left these notes, in the vault's cache folder."""
-    from netzmd.atomic import Written
+    from netzmd.notes.atomic import Written
 
     if not states:
         return
@@ -587,7 +587,7 @@ def _remember(states: Sequence[tuple[str, Path, bytes, Stamp]]) -> None:
 
 
 def commit(vault: Vault, written: Sequence[Change], message: str) -> CommitResult:
-    from netzmd.gitops import commit_paths
+    from netzmd.git.commit import commit_paths
 
     return commit_paths(vault.root, [c.path for c in written], message)
 

@@ -14,11 +14,11 @@ import click
 from netzmd.cli import Session, echo, format_option, main
 
 if TYPE_CHECKING:
-    from netzmd.templates import TemplateChange
+    from netzmd.ops.templates import TemplateChange
 
 
 def _builtin_names() -> list[str]:
-    from netzmd.scaffold import builtin_templates
+    from netzmd.ops.init import builtin_templates
 
     return sorted(p.name for p in builtin_templates().glob("*.j2"))
 
@@ -53,7 +53,7 @@ def templates(ctx: click.Context, fmt: str) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from netzmd import templates as core
+    from netzmd.ops import templates as core
 
     session: Session = ctx.obj
     found = core.in_use(session.vault)
@@ -87,7 +87,7 @@ def copy_(session: Session, name: str, dry_run: bool, no_commit: bool) -> None:
       netzmd templates copy agenda.md.j2
       netzmd templates copy contact.md.j2 --dry-run
     """
-    from netzmd import templates as core
+    from netzmd.ops import templates as core
 
     _apply(session, core.copy(session.vault, name), dry_run, no_commit)
 
@@ -108,15 +108,15 @@ def reset(session: Session, name: str, force: bool, dry_run: bool, no_commit: bo
       netzmd templates reset agenda.txt.j2
       netzmd templates reset contact.md.j2 --force
     """
-    from netzmd import templates as core
+    from netzmd.ops import templates as core
 
     _apply(session, core.reset(session.vault, name, force=force), dry_run, no_commit)
 
 
 def _apply(session: Session, change: TemplateChange, dry_run: bool, no_commit: bool) -> None:
-    from netzmd.atomic import write_atomic
     from netzmd.errors import NetzmdError
-    from netzmd.gitops import commit_paths
+    from netzmd.git.commit import commit_paths
+    from netzmd.notes.atomic import write_atomic
 
     if dry_run:
         echo(f"would have {change.said}")

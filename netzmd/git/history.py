@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from netzmd.errors import NetzmdError
-from netzmd.model import CIRCLES, Contact, Problem
-from netzmd.note import Parsed, contact_id, parse_note
-from netzmd.semdiff import Change, diff_contacts, job_changes
+from netzmd.model.contact import CIRCLES, Contact, Problem
+from netzmd.model.semdiff import Change, diff_contacts, job_changes
+from netzmd.notes.note import Parsed, contact_id, parse_note
 
 CONTACTS_PREFIX = "contacts/"
 # How far before a --since day git's own (committer-date) filter starts: time zones differ by
@@ -849,7 +849,7 @@ def _news_records(repo: Repo, cache: Path, since: date) -> list[Record]:
     ).encode("utf-8")
     if not (valid and base == repo.head and len(records) == len(stored["records"])):
         try:
-            from netzmd.atomic import write_if_changed
+            from netzmd.notes.atomic import write_if_changed
 
             cache.parent.mkdir(exist_ok=True)
             write_if_changed(cache, data)

@@ -5,12 +5,12 @@ python-frontmatter's default handler reads YAML 1.1: ``phone: 0170123`` becomes 
 exactly as netzmd reads them::
 
     import frontmatter
-    from netzmd.frontmatter_handler import NoteYAMLHandler
+    from netzmd.notes.frontmatter_handler import NoteYAMLHandler
 
     post = frontmatter.load("contacts/Jane Doe.md", handler=NoteYAMLHandler())
     post["phone"]  # "0170123"
 
-netzmd itself reads notes with ``netzmd.note.parse_note``, which also reports problems with
+netzmd itself reads notes with ``netzmd.notes.note.parse_note``, which also reports problems with
 their lines; this module is not imported by netzmd's own commands.
 """
 
@@ -20,12 +20,12 @@ from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
-from netzmd.yamlread import load_mapping
+from netzmd.notes.yamlread import load_mapping
 
 
 class NoteYAMLHandler(YAMLHandler):
     """A python-frontmatter handler that reads front matter the way netzmd does. Invalid YAML
-    raises ``netzmd.yamlread.FrontMatterError`` with the line (counted from the front matter's
+    raises ``netzmd.notes.yamlread.FrontMatterError`` with the line (counted from the front matter's
     first line)."""
 
     def load(self, fm: str, **kwargs: object) -> Any:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from netzmd.dates import PartialDate, cadence_problem
-from netzmd.model import CIRCLES, Contact, FollowUp, Interaction, Problem
+from netzmd.model.contact import CIRCLES, Contact, FollowUp, Interaction, Problem
+from netzmd.model.dates import PartialDate, cadence_problem
 
 MAX_BYTES = 1024 * 1024
 
@@ -123,7 +123,7 @@ def parse_note(path: str, data: bytes) -> Parsed:
     key_lines: dict[str, int] = {}
     raw: Any = None
     if fm_text is not None:
-        from netzmd.yamlread import FrontMatterError, load_mapping
+        from netzmd.notes.yamlread import FrontMatterError, load_mapping
 
         try:
             raw, key_lines = load_mapping(fm_text.replace("\r\n", "\n"), first_line=2)
@@ -156,7 +156,7 @@ def conflict_problems(path: str, text: str) -> list[Problem]:
     """One error for every git conflict block (at its ``<<<<<<<`` line) and every marker left
     over outside one. In the Log or Follow-ups section the advice is to keep the lines of both
     sides: keeping one side would drop the other side's interactions or tasks."""
-    from netzmd.writer import FOLLOW_UPS_TITLE, HEADING, LOG_TITLE
+    from netzmd.notes.writer import FOLLOW_UPS_TITLE, HEADING, LOG_TITLE
 
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     close = 0  # the front matter's closing line (0-based; 0: none)

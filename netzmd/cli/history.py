@@ -29,8 +29,8 @@ def show_as_of(session: Session, found_path: str, day: date) -> dict[str, Any]:
     """``show --format json`` for the note at ``found_path`` as recorded in the last commit of
     day ``day`` or before; cadence, last contact and next due are as of that day. One key more
     at the end: ``as_of``, ``{date, commit, commit_date, subject}``."""
-    from netzmd import history
-    from netzmd.model import core_json, static_json, status
+    from netzmd.git import history
+    from netzmd.model.contact import core_json, static_json, status
 
     record = history.as_of(session.vault.root, found_path, day)
     parsed = record.parse()
@@ -63,7 +63,7 @@ def show_as_of(session: Session, found_path: str, day: date) -> dict[str, Any]:
 def render_as_of(data: dict[str, Any], *, limit: int = 10) -> str:
     """``show --as-of`` as text: which commit, then the contact as ``show`` prints it, with
     days counted from the as-of date."""
-    from netzmd.showing import render_contact
+    from netzmd.present.contact import render_contact
 
     when = data["as_of"]
     head = (
@@ -83,7 +83,7 @@ def _iso(d: date | None) -> str | None:
 def since_date(text: str, today: date) -> date:
     """``YYYY-MM-DD``, or a span back from today: ``7d``, ``2w``, ``3m``, ``1y`` (``7d`` is the
     day seven days before today)."""
-    from netzmd.dates import date_or_span
+    from netzmd.model.dates import date_or_span
 
     when = date_or_span(text, today, back=True)
     if when is None:
@@ -101,7 +101,7 @@ def _color() -> bool:
 def _note_path(session: Session, name: str) -> str:
     """The vault-relative path of the note NAME means: a contact's name, alias or file name;
     or, for a note that is gone, its path (``contacts/Old Name.md``)."""
-    from netzmd import queries
+    from netzmd.store import queries
 
     try:
         return queries.resolve(session.index, name).path
@@ -150,8 +150,8 @@ def history(
       netzmd history jane --since 90d
       netzmd history jane --format json | jq '.[].changes[] | select(.field == "company")'
     """
-    from netzmd import history as hist
-    from netzmd import output
+    from netzmd.git import history as hist
+    from netzmd.present import text as output
 
     hist.require_repo(session.vault.root)
     start = since_date(since, real_today(today)) if since else None
@@ -186,7 +186,7 @@ def render_history(commits: list[Any], *, color: bool = False) -> str:
 
 def _describe(change: Any) -> str:
     if change.kind == "history_cut_off":
-        from netzmd.history import UNSHALLOW
+        from netzmd.git.history import UNSHALLOW
 
         return f"history cut off here: {change.text}; {UNSHALLOW}"
     return str(change.describe())
@@ -220,8 +220,8 @@ def changes_command(session: Session, since: str, fmt: str, today: date | None) 
       netzmd changes --since 2026-11-01 --format md > "Changes November.md"
       netzmd changes --format json | jq '.job_changes[] | "\\(.name): \\(.old) → \\(.new)"'
     """
-    from netzmd import history as hist
-    from netzmd import output
+    from netzmd.git import history as hist
+    from netzmd.present import text as output
 
     day = real_today(today)
     start = since_date(since, day)
@@ -250,7 +250,7 @@ def render_changes(digest: dict[str, Any], *, markdown: bool = False) -> str:
         lines[0] += f"  ({commits} commit{'' if commits == 1 else 's'})"
     cut = digest.get("history_cut_off")
     if cut:
-        from netzmd.history import UNSHALLOW
+        from netzmd.git.history import UNSHALLOW
 
         text = (
             f"history is cut off on {cut['date']} (a shallow clone): changes before "

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netzmd.errors import NetzmdError, UsageError
-from netzmd.scaffold import builtin_templates
+from netzmd.ops.init import builtin_templates
 from netzmd.vault import TEMPLATES, Vault
 
 # Fingerprints (``fingerprint``) of every version of each built-in template that netzmd has

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from netzmd.dates import Cadence, PartialDate, in_year
-from netzmd.model import last_contact_text, seen_text
-from netzmd.names import fold
+from netzmd.model.contact import last_contact_text, seen_text
+from netzmd.model.dates import Cadence, PartialDate, in_year
+from netzmd.model.names import fold
 
 if TYPE_CHECKING:
     from netzmd.config import Config, Occasion
-    from netzmd.model import Contact, Problem
+    from netzmd.model.contact import Contact, Problem
 
 DEFAULT_DAYS = 14
 

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from netzmd.config import Config
 from netzmd.errors import Ambiguous, NetzmdError, NotFound
-from netzmd.index import Index
-from netzmd.model import Problem, Status, fast_status, last_contact_text, status
-from netzmd.names import Candidate, duplicates, find, fold, query_words
+from netzmd.model.contact import Problem, Status, fast_status, last_contact_text, status
+from netzmd.model.names import Candidate, duplicates, find, fold, query_words
+from netzmd.store.index import Index
 from netzmd.vault import in_work_tree
 
 if TYPE_CHECKING:
-    from netzmd.agenda import Agenda
+    from netzmd.model.agenda import Agenda
 
 SortKey = Literal["name", "last-contact", "due"]
 
@@ -199,7 +199,7 @@ def candidates(index: Index, *, unread: bool = False) -> list[Candidate]:
     each note that never read without errors, by its file name."""
     found = [Candidate(p, i, n, tuple(a), arch) for p, i, n, a, arch in index.names(stale=True)]
     if unread:
-        from netzmd.note import contact_id
+        from netzmd.notes.note import contact_id
 
         found += [
             Candidate(p.path, contact_id(p.path), contact_id(p.path), ())
@@ -387,7 +387,7 @@ def agenda_report(
     dates its window can show, with its ``problems`` (every problem of the notes and settings),
     and the ``news``: job changes in the last ``news_days`` days by git history (none outside a
     repository). ``stale``: use the last good version of notes that are broken now."""
-    from netzmd import agenda as rules
+    from netzmd.model import agenda as rules
 
     sources = index.agenda_sources(
         stale=stale,
@@ -401,7 +401,7 @@ def agenda_report(
     )
     found: list[dict[str, Any]] = []
     if in_work_tree(index.vault.root):  # no git process, no history import outside git
-        from netzmd.history import news
+        from netzmd.git.history import news
 
         people = {
             p.path: {"id": p.id, "name": p.name} for p in rules.select(sources.people, circle, tags)

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netzmd.model import Contact, Problem, seen_text, static_json
+from netzmd.model.contact import Contact, Problem, seen_text, static_json
 from netzmd.vault import StatKey, Vault, scan_notes
 
 if TYPE_CHECKING:
-    from netzmd.agenda import Sources
+    from netzmd.model.agenda import Sources
 
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt. The
 # fingerprint (``schema_fingerprint``) of the schema each version has used is recorded below; a
@@ -114,7 +114,7 @@ class RefreshStats:
 
 
 def sort_key(name: str) -> str:
-    from netzmd.names import fold
+    from netzmd.model.names import fold
 
     return fold(name)
 
@@ -408,7 +408,7 @@ class Index:
         are not archived, and the follow-ups due by ``tasks_until`` and the dates on
         ``event_days`` (month * 100 + day), both limited to what the window can show. ``stale``:
         the last good version of notes that are broken now."""
-        from netzmd.agenda import Event, Person, Sources, Task
+        from netzmd.model.agenda import Event, Person, Sources, Task
 
         where = "id IS NOT NULL AND archived=0" + ("" if stale else " AND ok=1")
         rows = self.db.execute(
@@ -521,7 +521,7 @@ class Index:
 
     def _search(self, query: str, limit: int) -> list[tuple[str, float]]:
         self._sync_fts()
-        from netzmd.names import fts_query
+        from netzmd.model.names import fts_query
 
         match = fts_query(query)
         if match is None:
@@ -543,8 +543,8 @@ class Index:
         ).fetchall()
         if not pending:
             return
-        from netzmd.names import fts_fold
-        from netzmd.note import decode, split_front_matter
+        from netzmd.model.names import fts_fold
+        from netzmd.notes.note import decode, split_front_matter
 
         rows = []
         for rowid, path, name, aliases in pending:
@@ -643,7 +643,7 @@ Row = tuple[
 
 
 def _row(path: str, key: StatKey, seen_ns: int, digest: bytes, data: bytes) -> Row:
-    from netzmd.note import parse_note
+    from netzmd.notes.note import parse_note
 
     parsed = parse_note(path, data)
     problems = json.dumps([[p.line, p.severity, p.message] for p in parsed.problems])

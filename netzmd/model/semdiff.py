@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from netzmd.model import Contact
+from netzmd.model.contact import Contact
 
 # Front-matter keys whose change is a field change; everything else in ``fields`` too.
 _LIST_JOIN = ", "

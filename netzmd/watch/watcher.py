@@ -38,15 +38,15 @@ from typing import TYPE_CHECKING, Any
 
 from netzmd.config import CONFIG_NAME, Config
 from netzmd.errors import NetzmdError, UsageError
-from netzmd.model import Problem
+from netzmd.model.contact import Problem
 from netzmd.vault import CONTACTS, TEMPLATES, Vault
 
 if TYPE_CHECKING:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers.api import BaseObserver, ObservedWatch
 
-    from netzmd.index import Index
-    from netzmd.semdiff import Change
+    from netzmd.model.semdiff import Change
+    from netzmd.store.index import Index
 
 Clock = Callable[[], datetime]
 Say = Callable[[str], None]
@@ -310,7 +310,7 @@ class NoteChange:
     repaired: bool = False  # the committed version could not be read
 
     def line(self) -> str:
-        from netzmd.semdiff import summary
+        from netzmd.model.semdiff import summary
 
         if self.repaired:
             return f"{self.name}: note repaired"
@@ -324,8 +324,8 @@ def note_change(
 ) -> NoteChange:
     """The meaning of going from ``old`` to ``new`` (bytes of the note; None: no such file).
     ``old_path``: the note was renamed or moved from there."""
-    from netzmd.note import contact_id, parse_note
-    from netzmd.semdiff import diff_contacts
+    from netzmd.model.semdiff import diff_contacts
+    from netzmd.notes.note import contact_id, parse_note
 
     before = parse_note(old_path or path, old).contact if old is not None else None
     after = parse_note(path, new).contact if new is not None else None
@@ -358,7 +358,7 @@ def commit_message(notes: list[NoteChange], width: int = 72) -> str:
 
 
 def _fold(text: str) -> str:
-    from netzmd.names import fold
+    from netzmd.model.names import fold
 
     return fold(text)
 
@@ -582,7 +582,7 @@ class Watcher:
 
     def _main(self) -> None:
         try:
-            from netzmd.index import Index
+            from netzmd.store.index import Index
 
             self._index = Index(self.vault)
             try:
@@ -599,7 +599,7 @@ class Watcher:
             self.ready.set()
 
     def _startup(self) -> None:
-        from netzmd import gitops
+        from netzmd.git import commit as gitops
 
         # A cold start may parse in worker processes: refresh before the observer's threads
         # exist, then again for what changed meanwhile. Neither counts as seen while watching.
@@ -736,10 +736,10 @@ class Watcher:
 
     def _render(self) -> tuple[bool, str]:
         """Render the agenda and write the note when it changed: (written, summary)."""
-        from netzmd import queries
-        from netzmd.agenda import to_data
-        from netzmd.atomic import write_if_changed
-        from netzmd.render import render_agenda
+        from netzmd.model.agenda import to_data
+        from netzmd.notes.atomic import write_if_changed
+        from netzmd.present.jinja import render_agenda
+        from netzmd.store import queries
 
         days = self.options.days
         report, news = queries.agenda_report(
@@ -788,7 +788,7 @@ class Watcher:
         self.config = config
         said.append("settings reloaded")
         if self._commit_on() and not was_on:
-            from netzmd import gitops
+            from netzmd.git import commit as gitops
 
             self._repo = gitops.repository(self.vault.root)
 
@@ -1027,7 +1027,7 @@ class Watcher:
             self._line(f"not committed: {reason}; trying again in {self.options.quiet_seconds:g} s")
 
     def _commit(self) -> None:
-        from netzmd import gitops
+        from netzmd.git import commit as gitops
 
         root = self.vault.root
         why = gitops.blocker(root)
@@ -1066,8 +1066,8 @@ class Watcher:
     def _plan_commit(self) -> tuple[list[NoteChange], list[str], list[str]]:
         """The notes to commit, the paths (old and new) to commit for them, and the notes left
         for later because they were still changing."""
-        from netzmd.history import head_blobs
-        from netzmd.note import parse_note
+        from netzmd.git.history import head_blobs
+        from netzmd.notes.note import parse_note
 
         root = self.vault.root
         versions: dict[str, tuple[bytes | None, bytes | None]] = {}

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from netzmd.dates import Cadence, add_months, days_in_month
+from netzmd.model.dates import Cadence, add_months, days_in_month
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _UNITS = {"day": "d", "days": "d", "week": "w", "weeks": "w", "month": "m", "months": "m"}

@@ -19,7 +19,7 @@ def builtin_templates() -> Path:
     packaged = Path(str(resources.files("netzmd"))) / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def init_vault(root: Path) -> list[str]:
@@ -45,7 +45,7 @@ def init_vault(root: Path) -> list[str]:
     line, created = _git_init(root)
     report.append(line)
     if created and made:
-        from netzmd.gitops import commit_paths
+        from netzmd.git.commit import commit_paths
 
         result = commit_paths(root, made, "init: a new netzmd vault")
         said = result.line()

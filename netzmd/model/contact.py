@@ -7,8 +7,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
-from netzmd.dates import Cadence, PartialDate
-from netzmd.names import fold
+from netzmd.model.dates import Cadence, PartialDate
+from netzmd.model.names import fold
 
 CIRCLES = ("career", "competence", "publication")
 

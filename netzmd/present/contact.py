@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from netzmd.output import relative
+from netzmd.present.text import relative
 
 if TYPE_CHECKING:
-    from netzmd.model import Problem
+    from netzmd.model.contact import Problem
 
 _KNOWN = (
     "company",

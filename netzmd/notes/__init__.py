@@ -1,0 +1,2 @@
+"""One note's bytes: reading a note (YAML read literally), byte-exact edits of its front matter and
+body, atomic writes."""

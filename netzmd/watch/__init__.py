@@ -1,0 +1,1 @@
+"""netzmd watch: keeping the index and the agenda note current while notes are edited."""
