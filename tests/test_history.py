@@ -15,8 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import git_environment
 
-from netzmd.cli import Session, main
+from netzmd.cli import main
 from netzmd.cli.history import render_as_of, show_as_of, since_date
+from netzmd.cli.session import Session
 from netzmd.errors import NetzmdError, UsageError
 from netzmd.git import history
 

@@ -11,15 +11,9 @@ from typing import Any
 
 import click
 
-from netzmd.cli import (
-    Session,
-    complete_contact,
-    echo,
-    format_option,
-    main,
-    real_today,
-    today_option,
-)
+from netzmd.cli.app import main
+from netzmd.cli.options import complete_contact, echo, format_option, today_option
+from netzmd.cli.session import Session, real_today
 from netzmd.errors import NetzmdError, NotFound, UsageError
 
 # --- show --as-of ---------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from netzmd.cli import Session, echo, format_option, main
+from netzmd.cli.app import main
+from netzmd.cli.options import echo, format_option
+from netzmd.cli.session import Session
 
 if TYPE_CHECKING:
     from netzmd.ops.templates import TemplateChange

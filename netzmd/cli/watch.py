@@ -15,7 +15,9 @@ from typing import Any
 
 import click
 
-from netzmd.cli import Session, echo, main
+from netzmd.cli.app import main
+from netzmd.cli.options import echo
+from netzmd.cli.session import Session
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from netzmd.cli import DATE, Session, complete_contact, echo, main, real_today, today_option
+from netzmd.cli.app import main
+from netzmd.cli.options import DATE, complete_contact, echo, today_option
+from netzmd.cli.session import Session, real_today
 from netzmd.errors import NotFound, UsageError
 
 if TYPE_CHECKING:
