@@ -11,6 +11,7 @@ from netzmd.cli.app import main
 from netzmd.cli.options import _write_out, broken_hint, today_option, use_color
 from netzmd.cli.session import Session, real_today
 from netzmd.errors import NetzmdError, UsageError
+from netzmd.model.contact import CIRCLES
 
 # --- agenda -----------------------------------------------------------------------------------
 
@@ -24,9 +25,7 @@ from netzmd.errors import NetzmdError, UsageError
     type=click.IntRange(0, 3660),
     help="How many days ahead.",
 )
-@click.option(
-    "--circle", type=click.Choice(["career", "competence", "publication"]), help="Only this circle."
-)
+@click.option("--circle", type=click.Choice(CIRCLES), help="Only this circle.")
 @click.option(
     "--tag", "tags", multiple=True, help="Only contacts with this tag; repeat: all must match."
 )

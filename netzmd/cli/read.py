@@ -23,6 +23,7 @@ from netzmd.cli.options import (
 )
 from netzmd.cli.session import Session, real_today
 from netzmd.errors import UsageError
+from netzmd.model.contact import CIRCLES
 
 if TYPE_CHECKING:
     from netzmd.vault import Vault
@@ -96,9 +97,7 @@ def _vault_path(vault: Vault, given: str) -> str:
 
 
 @main.command(name="list")
-@click.option(
-    "--circle", type=click.Choice(["career", "competence", "publication"]), help="Only this circle."
-)
+@click.option("--circle", type=click.Choice(CIRCLES), help="Only this circle.")
 @click.option(
     "--tag", "tags", multiple=True, help="Only contacts with this tag; repeat: all must match."
 )

@@ -19,6 +19,7 @@ from netzmd.cli.app import main
 from netzmd.cli.options import DATE, complete_contact, echo, today_option
 from netzmd.cli.session import Session, real_today
 from netzmd.errors import NotFound, UsageError
+from netzmd.model.contact import CIRCLES
 
 if TYPE_CHECKING:
     from netzmd.git.commit import CommitResult
@@ -68,33 +69,11 @@ class ValuesCommand(click.Command):
 
 
 def _note(session: Session, name: str) -> Note:
-    """The note NAME means, read for writing. A note that cannot be read is not among the
-    contacts; when NAME means one of those, say why netzmd will not write to it."""
+    """The note NAME means, read for writing (``open_note`` says why not, for a broken one)."""
     from netzmd.ops import write as changes
     from netzmd.store import queries
 
-    try:
-        found = queries.resolve(session.index, name)
-    except NotFound:
-        broken = _broken_note(session, name)
-        if broken is None:
-            raise
-        return changes.open_note(session.vault, broken)  # raises BadNote, saying why
-    return changes.open_note(session.vault, found.path)
-
-
-def _broken_note(session: Session, name: str) -> str | None:
-    from netzmd.model.names import Candidate, find
-    from netzmd.notes.note import contact_id
-
-    paths = {p.path for p in session.index.problems() if p.severity == "error"}
-    candidates = [
-        Candidate(path, contact_id(path), contact_id(path), ())
-        for path in sorted(paths)
-        if path.lower().endswith(".md") and (session.vault.root / path).exists()
-    ]
-    match = find(name, candidates)
-    return match.found.path if match.found is not None else None
+    return changes.open_note(session.vault, queries.resolve(session.index, name).path)
 
 
 def _commits(session: Session, no_commit: bool) -> bool:
@@ -150,7 +129,7 @@ def _finish(session: Session, plan: Plan, dry_run: bool, no_commit: bool) -> Non
 @click.option("--role", help="Their role there.")
 @click.option(
     "--circle",
-    type=click.Choice(["career", "competence", "publication"]),
+    type=click.Choice(CIRCLES),
     help="Which of your networks.",
 )
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
@@ -501,7 +480,9 @@ def edit(session: Session, name: str, no_commit: bool) -> None:
     from netzmd.ops import write as changes
 
     editor = changes.editor_command()
-    rel = _edit_target(session, name)
+    from netzmd.store import queries
+
+    rel = queries.resolve(session.index, name, cwd=Path.cwd()).path
     path = session.vault.root / rel
     try:
         before = path.read_bytes()
@@ -516,26 +497,6 @@ def _candidates(session: Session) -> list[Any]:
     from netzmd.store import queries
 
     return queries.candidates(session.index)
-
-
-def _edit_target(session: Session, name: str) -> str:
-    from netzmd.store import queries
-
-    try:
-        return queries.resolve(session.index, name).path
-    except NotFound:
-        broken = _broken_note(session, name)
-        if broken is not None:
-            return broken
-        root = session.vault.root
-        for base in (Path.cwd(), root):
-            candidate = (base / name).absolute()
-            if candidate.is_file() and candidate.suffix.lower() == ".md":
-                try:
-                    return candidate.relative_to(root).as_posix()
-                except ValueError:
-                    continue
-        raise
 
 
 def _after_edit(

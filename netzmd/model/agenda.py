@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from netzmd.model.contact import last_contact_text, seen_text
+from netzmd.model.contact import effective_cadence, last_contact_text, seen_text
 from netzmd.model.dates import Cadence, PartialDate, in_year
 from netzmd.model.names import fold
 
@@ -255,7 +255,7 @@ def keep_in_touch(
         snooze = p.snooze_until
         if snooze is not None and today_iso < snooze:
             continue
-        text = p.cadence if p.cadence is not None else defaults.get(p.circle or "")
+        text = effective_cadence(p.cadence, p.circle, defaults)
         if text is None:
             continue
         limit = cut_offs.get(text, _MISSING)

@@ -12,6 +12,16 @@ from netzmd.model.names import fold
 
 CIRCLES = ("career", "competence", "publication")
 
+
+def effective_cadence(
+    cadence: str | None, circle: str | None, defaults: dict[str, str]
+) -> str | None:
+    """The cadence that holds for a contact: their own as written, else their circle's default
+    (``defaults``: ``Config.cadence``); None when neither. ``none`` is kept as written: a
+    cadence that never comes due. The one place this rule is written."""
+    return cadence if cadence is not None else defaults.get(circle or "")
+
+
 Severity = Literal["error", "warning"]
 
 
@@ -240,7 +250,7 @@ def fast_status(
     """``status`` for the index's columns: ``seen`` is the comma-separated interaction dates,
     newest first. Most of the time the newest is not in the future and no split is needed."""
     latest = last_contact_text(last_field, seen, today_iso)
-    text = cadence if cadence is not None else defaults.get(circle or "")
+    text = effective_cadence(cadence, circle, defaults)
     parsed = _cadence(text) if text is not None else None
     last = date.fromisoformat(latest) if latest else None
     if parsed is None:

@@ -12,11 +12,19 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from netzmd.config import Config
 from netzmd.errors import Ambiguous, NetzmdError, NotFound
-from netzmd.model.contact import Problem, Status, fast_status, last_contact_text, status
+from netzmd.model.contact import (
+    Problem,
+    Status,
+    effective_cadence,
+    fast_status,
+    last_contact_text,
+    status,
+)
 from netzmd.model.names import Candidate, duplicates, find, fold, query_words
 from netzmd.store.index import Index
 from netzmd.vault import in_work_tree
@@ -132,7 +140,7 @@ def contacts_json(
         if filtered and not _wanted(filters, circle, company_name, tags, wanted_tags, company):
             continue
         latest = last_contact_text(last_field, seen, today_iso)
-        text = cadence if cadence is not None else defaults.get(circle or "")
+        text = effective_cadence(cadence, circle, defaults)
         middle = middles.get((text, latest))
         if middle is None:
             middle = middles[(text, latest)] = _dynamic_keys(text, latest, today, today_iso)
@@ -232,12 +240,25 @@ def broken_notice(index: Index, limit: int = 10) -> list[str]:
     return lines
 
 
-def resolve(index: Index, query: str) -> Candidate:
-    """The one contact a person means by ``query``, or a NetzmdError that helps them on. A note
-    that cannot be read now is found by its last good version, or by its file name."""
+def resolve(index: Index, query: str, *, cwd: Path | None = None) -> Candidate:
+    """The one note a person means by ``query`` -- the one way from a typed NAME to a note --
+    or a NetzmdError that helps them on. Names, aliases, file names and vault paths as
+    ``names.find`` matches them; a note that cannot be read now is found by its last good
+    version, or by its file name. With ``cwd``, ``query`` may also be the path of a note file
+    in the vault relative to ``cwd`` (``netzmd edit ../notes/x.md``)."""
     match = find(query, candidates(index, unread=True))
     if match.found is not None:
         return match.found
+    if cwd is not None and not match.ambiguous:
+        root = index.vault.root
+        for base in (cwd, root):
+            candidate = (base / query).absolute()
+            if candidate.is_file() and candidate.suffix.lower() == ".md":
+                try:
+                    rel = candidate.relative_to(root).as_posix()
+                except ValueError:
+                    continue
+                return Candidate(rel, candidate.stem, candidate.stem, ())
     if match.ambiguous:
         lines = "\n".join(f"  {c.name}  ({c.path})" for c in match.ambiguous[:20])
         more = f"\n  … and {len(match.ambiguous) - 20} more" if len(match.ambiguous) > 20 else ""
