@@ -17,8 +17,8 @@ tests unmutated and that a deliberately broken module makes them fail.
 Usage (from the repository root)::
 
     .venv/bin/python bench/mutate.py --sample 120 --seed 1
-    .venv/bin/python bench/mutate.py --module netzmd/names.py --show-survivors
-    .venv/bin/python bench/mutate.py --list --module netzmd/dates.py
+    .venv/bin/python bench/mutate.py --module netzmd/model/names.py --show-survivors
+    .venv/bin/python bench/mutate.py --list --module netzmd/model/dates.py
 
 Standard library only.
 """
@@ -46,32 +46,42 @@ REPO = Path(__file__).resolve().parent.parent
 
 # The modules under test and the test files that pin them (paths relative to the repository).
 MODULES: dict[str, list[str]] = {
-    "netzmd/names.py": ["tests/test_names.py"],
-    "netzmd/agenda.py": ["tests/test_agenda.py"],
-    "netzmd/recurrence.py": ["tests/test_recurrence.py"],
-    "netzmd/dates.py": ["tests/test_dates.py"],
-    "netzmd/writer.py": ["tests/test_writer.py"],
+    "netzmd/model/names.py": ["tests/test_names.py"],
+    "netzmd/model/agenda.py": ["tests/test_agenda.py"],
+    "netzmd/model/recurrence.py": ["tests/test_recurrence.py"],
+    "netzmd/model/dates.py": ["tests/test_dates.py"],
+    "netzmd/notes/writer.py": ["tests/test_writer.py"],
 }
 
 # What is copied into each worker's scratch repository.
 COPY = ["netzmd", "tests", "templates", "pyproject.toml", "README.md"]
 
-# Mutants that cannot change behaviour, by (module, function, code before, code after), with
-# the reason. Keep this short: a mutant belongs here only when no test could ever kill it.
+# Mutants that cannot change behaviour, by (module file name without folder, function, code before,
+# code after), with the reason; a ``continue``/``break``/``raise`` is named with the ``if`` it is
+# in. Keep this short: a mutant belongs here only when no test could ever kill it.
 KNOWN_EQUIVALENT: dict[tuple[str, str, str, str], str] = {
-    ("netzmd/names.py", "find", "by_file[0]", "by_file[-1]"): "the list holds exactly one",
-    ("netzmd/names.py", "find", "hits[0]", "hits[-1]"): "the list holds exactly one",
-    ("netzmd/names.py", "find", "len(hits) > 1", "len(hits) >= 1"): "len 1 returned just above",
-    ("netzmd/names.py", "find", "len(hits) > 1", "len(hits) > 0"): "len 1 returned just above",
-    ("netzmd/agenda.py", "keep_in_touch", "r[2]", "r[3]"): (
-        "sorting by the Person instead of its path: a Person's first field is its path"
-    ),
-    ("netzmd/recurrence.py", "_next", "ref.replace(day=1)", "ref.replace(day=2)"): (
+    ("names.py", "find", "by_file[0]", "by_file[-1]"): "the list holds exactly one",
+    ("names.py", "find", "hits[0]", "hits[-1]"): "the list holds exactly one",
+    ("names.py", "find", "len(hits) > 1", "len(hits) >= 1"): "len 1 returned just above",
+    ("names.py", "find", "len(hits) > 1", "len(hits) > 0"): "len 1 returned just above",
+    ("recurrence.py", "_next", "ref.replace(day=1)", "ref.replace(day=2)"): (
         "only the year and month of that day are used"
     ),
-    ("netzmd/recurrence.py", "_in_month", "k > 0", "k >= 0"): "k is never 0 (parse refuses it)",
-    ("netzmd/recurrence.py", "_in_month", "k > 0", "k > -1"): "k is never 0 (parse refuses it)",
-    ("netzmd/agenda.py", "_due", "max((due - last).days, 1)", "max((due - last).days, 0)"): (
+    ("recurrence.py", "_in_month", "k > 0", "k >= 0"): "k is never 0 (parse refuses it)",
+    ("recurrence.py", "_in_month", "k > 0", "k > -1"): "k is never 0 (parse refuses it)",
+    ("agenda.py", "keep_in_touch", "r[2]", "r[3]"): (
+        "sorting by the Person instead of its path: a Person's first field is its path"
+    ),
+    ("agenda.py", "keep_in_touch", "if text is None: continue", "if text is None: pass"): (
+        "a shortcut: Cadence.parse(None) is None, so the next check skips the contact"
+    ),
+    (
+        "agenda.py",
+        "keep_in_touch",
+        "if latest is not None and latest > limit[1]: continue",
+        "if latest is not None and latest > limit[1]: pass",
+    ): "a shortcut: _due decides the same (the property test holds it to the plain rule)",
+    ("agenda.py", "_due", "max((due - last).days, 1)", "max((due - last).days, 0)"): (
         "a cadence is at least one day, so due - last is never below 1"
     ),
 }
@@ -90,7 +100,7 @@ class Mutant:
         return f"{self.module}:{self.line} ({self.function}): {self.before}  →  {self.after}"
 
     def key(self) -> tuple[str, str, str, str]:
-        return (self.module, self.function, self.before, self.after)
+        return (Path(self.module).name, self.function, self.before, self.after)
 
 
 # --- listing and applying mutants -------------------------------------------------------------
@@ -266,6 +276,10 @@ def _in_context(node: ast.AST, new: ast.AST, parents: list[ast.AST]) -> tuple[as
     """A constant is shown with the expression around it (``by_file[0]``, not ``0``), so that
     a mutant's description says where it is without its line number."""
     parent = parents[-1] if parents else None
+    statement = isinstance(node, ast.Raise | ast.Continue | ast.Break)
+    if statement and isinstance(parent, ast.If) and parent.body == [node]:
+        test = ast.unparse(parent.test)
+        return ast.Name(f"if {test}: {_show(node)}"), ast.Name(f"if {test}: {_show(new)}")
     if not isinstance(node, ast.Constant | ast.UnaryOp) or not isinstance(parent, ast.expr):
         return node, new
     changed = copy.deepcopy(parent)

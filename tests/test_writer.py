@@ -1230,3 +1230,12 @@ def test_printable_at_the_edges_of_its_ranges(cp: int, printable: bool) -> None:
     else:
         escape = f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
         assert written == f'"a{escape}b"'
+
+
+def test_file_name_for_allows_exactly_240_bytes() -> None:
+    assert writer.file_name_for("x" * 237) == "x" * 237  # + ".md": 240 bytes
+    with pytest.raises(UsageError, match="over 240 bytes"):
+        writer.file_name_for("x" * 238)
+    assert writer.file_name_for("ü" * 118 + "x") == "ü" * 118 + "x"  # 237 bytes in UTF-8
+    with pytest.raises(UsageError, match="over 240 bytes"):
+        writer.file_name_for("ü" * 119)
