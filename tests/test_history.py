@@ -16,10 +16,12 @@ from click.testing import CliRunner, Result
 from conftest import git_environment
 
 from netzmd.cli import main
-from netzmd.cli.history import render_as_of, show_as_of, since_date
+from netzmd.cli.history import since_date
 from netzmd.cli.session import Session
 from netzmd.errors import NetzmdError, UsageError
 from netzmd.git import history
+from netzmd.ops.as_of import show_as_of
+from netzmd.present.history import render_as_of
 
 GIT = shutil.which("git")
 
@@ -370,7 +372,7 @@ def test_as_of_between_commits_and_on_their_days(jane_repo: tuple[Repo, dict[str
     repo, shas = jane_repo
     session = Session(str(repo.vault))
     path = "contacts/work/Jane Doe.md"
-    before = show_as_of(session, path, date(2026, 2, 14))
+    before = show_as_of(session.vault, session.config, path, date(2026, 2, 14))
     assert before["company"] == "Foo GmbH"
     assert before["as_of"] == {
         "date": "2026-02-14",
@@ -378,17 +380,17 @@ def test_as_of_between_commits_and_on_their_days(jane_repo: tuple[Repo, dict[str
         "commit_date": "2026-01-10",
         "subject": "add: Jane Doe",
     }
-    on_the_day = show_as_of(session, path, date(2026, 2, 15))
+    on_the_day = show_as_of(session.vault, session.config, path, date(2026, 2, 15))
     assert on_the_day["company"] == "Bar AG"
     assert on_the_day["as_of"]["commit"] == shas["job"]
-    between = show_as_of(session, path, date(2026, 3, 20))
+    between = show_as_of(session.vault, session.config, path, date(2026, 3, 20))
     assert between["as_of"]["commit"] == shas["done"]
     assert between["path"] == "contacts/Jane Doe.md"  # where the note was then
     assert [f["done"] for f in between["follow_ups"]] == [True, False]
     assert between["archived"] is False
     # last contact and next due are those of that day
     assert between["last_contact"] == "2026-02-14"
-    later = show_as_of(session, path, date(2026, 6, 1))
+    later = show_as_of(session.vault, session.config, path, date(2026, 6, 1))
     assert (later["path"], later["archived"]) == (path, True)
     session.close()
 
@@ -397,7 +399,7 @@ def test_as_of_has_the_shape_of_show_json(jane_repo: tuple[Repo, dict[str, str]]
     repo, _ = jane_repo
     now = json_of(run(repo.vault, "show", "jane", "--format", "json"))
     session = Session(str(repo.vault))
-    then = show_as_of(session, "contacts/work/Jane Doe.md", date(2026, 6, 1))
+    then = show_as_of(session.vault, session.config, "contacts/work/Jane Doe.md", date(2026, 6, 1))
     session.close()
     assert list(then) == [*now, "as_of"]
     assert {k: v for k, v in then.items() if k != "as_of"} == now | {
@@ -410,7 +412,7 @@ def test_as_of_has_the_shape_of_show_json(jane_repo: tuple[Repo, dict[str, str]]
 def test_as_of_as_text(jane_repo: tuple[Repo, dict[str, str]]) -> None:
     repo, shas = jane_repo
     session = Session(str(repo.vault))
-    data = show_as_of(session, "contacts/work/Jane Doe.md", date(2026, 2, 20))
+    data = show_as_of(session.vault, session.config, "contacts/work/Jane Doe.md", date(2026, 2, 20))
     session.close()
     text = render_as_of(data)
     first, blank, name = text.splitlines()[:3]
@@ -426,7 +428,7 @@ def test_as_of_before_the_first_commit_says_so(jane_repo: tuple[Repo, dict[str, 
     repo, shas = jane_repo
     session = Session(str(repo.vault))
     with pytest.raises(NetzmdError) as caught:
-        show_as_of(session, "contacts/work/Jane Doe.md", date(2026, 1, 9))
+        show_as_of(session.vault, session.config, "contacts/work/Jane Doe.md", date(2026, 1, 9))
     session.close()
     assert caught.value.message == (
         "contacts/work/Jane Doe.md did not exist yet on 2026-01-09: its first commit is "
@@ -457,7 +459,7 @@ def test_as_of_a_version_that_cannot_be_read(tmp_path: Path) -> None:
     repo.commit("broken", "2026-01-01")
     session = Session(str(repo.vault))
     with pytest.raises(NetzmdError, match=r"cannot be read: line 3: .*duplicate key"):
-        show_as_of(session, "contacts/Jane Doe.md", date(2026, 1, 2))
+        show_as_of(session.vault, session.config, "contacts/Jane Doe.md", date(2026, 1, 2))
     session.close()
 
 
@@ -510,7 +512,9 @@ def test_history_of_a_vault_in_a_subfolder(nested: Repo) -> None:
 
 def test_as_of_in_a_subfolder_vault(nested: Repo) -> None:
     session = Session(str(nested.vault))
-    then = show_as_of(session, "contacts/Freunde/Ana Lima 🌻.md", date(2026, 3, 11))
+    then = show_as_of(
+        session.vault, session.config, "contacts/Freunde/Ana Lima 🌻.md", date(2026, 3, 11)
+    )
     session.close()
     assert then["id"] == 'Ana "Flor" Lima 🌻'
     assert then["path"] == 'contacts/Ana "Flor" Lima 🌻.md'
@@ -585,7 +589,7 @@ def test_outside_a_git_repository(tmp_path: Path) -> None:
     assert history.news(vault, date(2026, 1, 1), 30) == []
     session = Session(str(vault))
     with pytest.raises(NetzmdError, match="is not in a git repository"):
-        show_as_of(session, "contacts/Jane Doe.md", date(2026, 1, 1))
+        show_as_of(session.vault, session.config, "contacts/Jane Doe.md", date(2026, 1, 1))
     session.close()
 
 

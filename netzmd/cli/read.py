@@ -259,9 +259,10 @@ def show(
     day = real_today(today)
     found = queries.resolve(session.index, name)
     if as_of is not None:
-        from netzmd.cli.history import render_as_of, show_as_of
+        from netzmd.ops.as_of import show_as_of
+        from netzmd.present.history import render_as_of
 
-        past = show_as_of(session, found.path, as_of)
+        past = show_as_of(session.vault, session.config, found.path, as_of)
         echo(output.dumps(past) if fmt == "json" else render_as_of(past, limit=limit))
         return
     data = queries.contact_json(session.index, session.config, found.path, day)
