@@ -406,3 +406,46 @@ def test_done_on_a_recurring_follow_up_commits_both_lines(tmp_path: Path) -> Non
     assert odd.exit_code == 1
     assert "contacts/Ann.md:7: error: the follow-up repeats ('🔁 every third moon')" in odd.output
     assert head(repo) == before and git(repo, "status", "--porcelain") == ""
+
+
+# --- the one git runner -------------------------------------------------------------------------
+
+
+def test_the_git_runner_closes_stdin_drops_a_hooks_index_and_speaks_c(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every git process netzmd starts: standard input closed (git never waits on the
+    terminal), the index of a calling hook (GIT_INDEX_FILE) not used, the C locale where the
+    output is read, the caller's clock for the dates; a failure a NetzmdError with git's line."""
+    from netzmd.errors import NetzmdError
+    from netzmd.git.run import Git, find_git, git_env
+
+    monkeypatch.setenv("GIT_INDEX_FILE", str(repo / "no-such-index"))
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    g = Git.at(repo)
+    assert g is not None and g.git == find_git()
+    empty = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # the blob of no bytes
+    read, write = os.pipe()  # netzmd's own standard input has something to read
+    os.write(write, b"typed at the terminal\n")
+    os.close(write)
+    saved = os.dup(0)
+    os.dup2(read, 0)
+    try:
+        assert g.output("hash-object", "--stdin").decode().strip() == empty
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+        os.close(read)
+    assert g.output("hash-object", "--stdin", input=b"x\n").decode().strip() != empty
+    assert "contacts/Jane Doe.md" in g.text("ls-files").stdout  # the repository's own index
+    env = git_env(when=datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC))
+    assert (env["LC_ALL"], env["LANGUAGE"], env["GIT_TERMINAL_PROMPT"]) == ("C", "C", "0")
+    assert env["GIT_AUTHOR_DATE"] == env["GIT_COMMITTER_DATE"] == "@1935817689 +0000"
+    assert "GIT_INDEX_FILE" not in env and "GIT_OPTIONAL_LOCKS" not in env
+    assert git_env(optional_locks=False)["GIT_OPTIONAL_LOCKS"] == "0"
+    assert git_env(c_locale=False)["LC_ALL"] == "de_DE.UTF-8"
+    assert not g.ok("rev-parse", "--verify", "-q", "no-such-branch")
+    with pytest.raises(NetzmdError, match=r"^git cat-file failed: fatal: .*no-such-thing"):
+        g.output("cat-file", "blob", "HEAD:no-such-thing")
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
+    assert Git.at(repo) is None and find_git() is None

@@ -19,7 +19,7 @@ from netzmd.cli import main
 from netzmd.cli.history import since_date
 from netzmd.cli.session import Session
 from netzmd.errors import NetzmdError, UsageError
-from netzmd.git import history
+from netzmd.git import history, news
 from netzmd.ops.as_of import show_as_of
 from netzmd.present.history import render_as_of
 
@@ -316,7 +316,7 @@ def test_dates_are_author_dates(tmp_path: Path) -> None:
     assert history.as_of(repo.vault, "contacts/Jane Doe.md", date(2026, 5, 10)).subject == "move"
     args = ("changes", "--since", "2026-05-01", "--today", "2026-05-10", "--format", "json")
     assert [j["new"] for j in json_of(run(repo.vault, *args))["job_changes"]] == ["Bar"]
-    assert [n["date"] for n in history.news(repo.vault, date(2026, 5, 10), 30)] == ["2026-05-01"]
+    assert [n["date"] for n in news.news(repo.vault, date(2026, 5, 10), 30)] == ["2026-05-01"]
 
 
 def test_history_lists_a_merge_that_combined_edits(tmp_path: Path) -> None:
@@ -558,7 +558,7 @@ def test_changes_in_a_subfolder_vault_see_only_its_notes(nested: Repo) -> None:
 
 
 def test_news_in_a_subfolder_vault(nested: Repo) -> None:
-    items = history.news(nested.vault, date(2026, 3, 22), 30)
+    items = news.news(nested.vault, date(2026, 3, 22), 30)
     assert items == [
         {
             "id": "Zoë Müller",
@@ -586,7 +586,7 @@ def test_outside_a_git_repository(tmp_path: Path) -> None:
         assert result.stdout == ""
         assert f"netzmd: error: {vault} is not in a git repository" in result.stderr
         assert "git init" in result.stderr
-    assert history.news(vault, date(2026, 1, 1), 30) == []
+    assert news.news(vault, date(2026, 1, 1), 30) == []
     session = Session(str(vault))
     with pytest.raises(NetzmdError, match="is not in a git repository"):
         show_as_of(session.vault, session.config, "contacts/Jane Doe.md", date(2026, 1, 1))
@@ -603,7 +603,7 @@ def test_without_git_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     result = run(repo.vault, "changes")
     assert result.exit_code == 1
     assert "netzmd: error: git is not installed" in result.stderr
-    assert history.news(repo.vault, date(2026, 1, 2), 30) == []
+    assert news.news(repo.vault, date(2026, 1, 2), 30) == []
 
 
 def test_a_repository_without_commits(tmp_path: Path) -> None:
@@ -616,7 +616,7 @@ def test_a_repository_without_commits(tmp_path: Path) -> None:
     digest = json_of(run(repo.vault, "changes", "--format", "json"))
     assert digest["commits"] == 0
     assert "Nothing changed in the network" in run(repo.vault, "changes").stdout
-    assert history.news(repo.vault, date(2026, 1, 1), 30) == []
+    assert news.news(repo.vault, date(2026, 1, 1), 30) == []
     with pytest.raises(NetzmdError, match="no commit holds it yet"):
         history.as_of(repo.vault, "contacts/Jane Doe.md", date(2026, 1, 1))
 
@@ -771,7 +771,7 @@ def test_since_spans() -> None:
 
 
 def test_news_job_changes_in_the_window(network: Repo) -> None:
-    items = history.news(network.vault, date(2026, 11, 27), 30)
+    items = news.news(network.vault, date(2026, 11, 27), 30)
     assert [
         (n["name"], n["field"], n["old"], n["new"], n["date"], n["in_days"]) for n in items
     ] == [
@@ -781,20 +781,20 @@ def test_news_job_changes_in_the_window(network: Repo) -> None:
     ]
     assert list(items[0]) == ["id", "name", "field", "old", "new", "date", "in_days", "path"]
     # a shorter window starts after Max's first company change
-    short = history.news(network.vault, date(2026, 11, 27), 4)
+    short = news.news(network.vault, date(2026, 11, 27), 4)
     assert [(n["name"], n["field"], n["old"], n["new"]) for n in short] == [
         ("Max Mustermann", "company", "Qux", "Quux")
     ]
     # commits after today are not news yet; the window ends today
-    assert [n["new"] for n in history.news(network.vault, date(2026, 11, 21), 0)] == ["Bar AG"]
-    assert history.news(network.vault, date(2026, 11, 20), 0) == []
+    assert [n["new"] for n in news.news(network.vault, date(2026, 11, 21), 0)] == ["Bar AG"]
+    assert news.news(network.vault, date(2026, 11, 20), 0) == []
 
 
 def test_news_leaves_out_what_is_not_on_the_agenda(network: Repo) -> None:
     people = {
         "contacts/Jane Doe.md": {"id": "Jane Doe", "name": "Jane"},
     }
-    items = history.news(network.vault, date(2026, 11, 27), 30, people)
+    items = news.news(network.vault, date(2026, 11, 27), 30, people)
     assert [(n["name"], n["new"]) for n in items] == [("Jane", "Bar AG")]
 
 
@@ -820,15 +820,15 @@ def test_news_rules(tmp_path: Path) -> None:
     repo.mv("contacts/Jane Doe.md", "contacts/work/Jane D.md")
     repo.write("contacts/work/Jane D.md", note("name: Jane D.\ncompany: Bar\nrole: Dev"))
     repo.commit("later", "2026-03-05")
-    items = history.news(repo.vault, date(2026, 3, 13), 30)
+    items = news.news(repo.vault, date(2026, 3, 13), 30)
     assert [(n["id"], n["name"], n["path"], n["old"], n["new"], n["in_days"]) for n in items] == [
         ("Crlf", "Crlf", "contacts/Crlf.md", "Foo", "Bar", -12),
         ("Jane D", "Jane D.", "contacts/work/Jane D.md", "Foo", "Bar", -12),
     ]
     # a window that starts after 1 March sees only Back's move back
-    later = history.news(repo.vault, date(2026, 4, 1), 30)
+    later = news.news(repo.vault, date(2026, 4, 1), 30)
     assert [(n["id"], n["old"], n["new"]) for n in later] == [("Back", "Bar", "Foo")]
-    assert history.news(repo.vault, date(2026, 4, 5), 30) == []
+    assert news.news(repo.vault, date(2026, 4, 5), 30) == []
 
 
 def test_news_cache_follows_new_commits_and_rewritten_history(tmp_path: Path) -> None:
@@ -838,28 +838,28 @@ def test_news_cache_follows_new_commits_and_rewritten_history(tmp_path: Path) ->
     repo.write("contacts/Jane Doe.md", note("company: Bar"))
     repo.commit("bar", "2026-01-10")
     today = date(2026, 1, 20)
-    cache = repo.vault / ".netzmd" / history.NEWS_CACHE
-    assert [n["new"] for n in history.news(repo.vault, today, 30)] == ["Bar"]
+    cache = repo.vault / ".netzmd" / news.NEWS_CACHE
+    assert [n["new"] for n in news.news(repo.vault, today, 30)] == ["Bar"]
     stored = json.loads(cache.read_text("utf-8"))
     assert stored["head"] == repo.git("rev-parse", "HEAD").strip()
     # the cache is what is read: a planted record shows (so the second run did not use git)
     stored["records"][-1][5] = [["company", "Foo", "Planted"]]
     cache.write_text(json.dumps(stored), encoding="utf-8")
-    assert [n["new"] for n in history.news(repo.vault, today, 30)] == ["Planted"]
+    assert [n["new"] for n in news.news(repo.vault, today, 30)] == ["Planted"]
     # a new commit is read on top of the cache
     repo.write("contacts/Jane Doe.md", note("company: Bar\nrole: Dev"))
     repo.commit("role learned", "2026-01-11")
     repo.write("contacts/Jane Doe.md", note("company: Baz\nrole: Dev"))
     repo.commit("baz", "2026-01-12")
-    assert [n["new"] for n in history.news(repo.vault, today, 30)] == ["Baz"]
+    assert [n["new"] for n in news.news(repo.vault, today, 30)] == ["Baz"]
     # history rewritten: the cache's head is no ancestor any more, all is read again
     repo.git("reset", "-q", "--hard", "HEAD~3")
     repo.write("contacts/Jane Doe.md", note("company: Other"))
     repo.commit("other", "2026-01-15")
-    assert [(n["old"], n["new"]) for n in history.news(repo.vault, today, 30)] == [("Foo", "Other")]
+    assert [(n["old"], n["new"]) for n in news.news(repo.vault, today, 30)] == [("Foo", "Other")]
     # a wider window than the cache holds reads git again; a broken cache is no problem
     cache.write_text("{not json", encoding="utf-8")
-    assert [n["new"] for n in history.news(repo.vault, today, 60)] == ["Other"]
+    assert [n["new"] for n in news.news(repo.vault, today, 60)] == ["Other"]
 
 
 # --- git output parsing -------------------------------------------------------------------------
@@ -880,7 +880,7 @@ def test_parse_log_of_odd_file_names(tmp_path: Path) -> None:
         "old": "Foo",
         "new": "Bar",
     }
-    assert history.news(repo.vault, date(2026, 1, 3), 30)[0]["path"] == odd
+    assert news.news(repo.vault, date(2026, 1, 3), 30)[0]["path"] == odd
 
 
 def test_agenda_has_news_of_job_changes_in_every_format(network: Repo) -> None:
@@ -1027,4 +1027,4 @@ def test_changes_in_a_shallow_clone_say_where_history_is_cut_off(
     assert whole["history_cut_off"] is None
     assert [c["name"] for c in whole["new_contacts"]] == ["Max Mustermann"]
     assert [(j["old"], j["new"]) for j in whole["job_changes"]] == [("Acme", "Quux")]
-    assert history.news(clone, date(2026, 3, 31), 60) == []  # no job change from nowhere
+    assert news.news(clone, date(2026, 3, 31), 60) == []  # no job change from nowhere

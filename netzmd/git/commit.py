@@ -12,12 +12,13 @@ committer date, so that what it commits is dated by the same clock as everything
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from netzmd.git.run import Git, TextDone, find_git
+from netzmd.git.run import git_date as git_date  # it was defined here
 
 _IN_PROGRESS = (
     ("MERGE_HEAD", "a merge is in progress"),
@@ -60,50 +61,19 @@ class CommitResult:
         return None
 
 
-def git_date(when: datetime) -> str:
-    """``when`` in git's own date format, ``@SECONDS +HHMM`` (any year, no parsing rules); a
-    time without a zone is local time."""
-    aware = when if when.tzinfo is not None else when.astimezone()
-    offset = aware.utcoffset()
-    minutes = round(offset.total_seconds() / 60) if offset is not None else 0
-    sign = "-" if minutes < 0 else "+"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"@{int(aware.timestamp())} {sign}{hours:02d}{mins:02d}"
-
-
-class _Git:
-    """The one way this module runs git: at ``cwd``, in the C locale, never prompting; with
-    ``when``, every commit it makes is authored and committed at that time."""
-
-    def __init__(self, git: str, cwd: Path, when: datetime | None = None) -> None:
-        self.git = git
-        self.cwd = cwd
-        self.env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
-        self.env.pop("GIT_INDEX_FILE", None)
-        if when is not None:
-            self.env["GIT_AUTHOR_DATE"] = self.env["GIT_COMMITTER_DATE"] = git_date(when)
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [self.git, "--literal-pathspecs", *args],
-            cwd=self.cwd,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
+def _git(git: str, cwd: Path, when: datetime | None = None) -> Git:
+    """git as this module runs it: at ``cwd``, in the C locale, never prompting, pathspecs
+    taken literally; with ``when``, every commit it makes is authored and committed then."""
+    return Git(git, cwd, options=("--literal-pathspecs",), when=when)
 
 
 def repository(folder: Path) -> Path | None:
     """The top folder of the git repository that holds ``folder``; None when there is none or
     git is not installed."""
-    git = shutil.which("git")
+    git = find_git()
     if git is None:
         return None
-    done = _Git(git, folder).run("rev-parse", "--show-toplevel")
+    done = _git(git, folder).text("rev-parse", "--show-toplevel")
     if done.returncode != 0 or not done.stdout.strip():
         return None
     return Path(done.stdout.strip())
@@ -112,12 +82,12 @@ def repository(folder: Path) -> Path | None:
 def blocker(folder: Path) -> str | None:
     """Why a commit cannot be made now (a merge, rebase, cherry-pick or revert in progress, a
     locked index), or None."""
-    git = shutil.which("git")
+    git = find_git()
     if git is None:
         return None
     names = [name for name, _ in _IN_PROGRESS] + ["index.lock"]
     args = [arg for name in names for arg in ("--git-path", name)]
-    done = _Git(git, folder).run("rev-parse", *args)
+    done = _git(git, folder).text("rev-parse", *args)
     if done.returncode != 0:
         return None
     paths = [folder / p for p in done.stdout.splitlines()]
@@ -139,7 +109,7 @@ def _inside_repo_without_git(folder: Path) -> bool:
 def no_repository(folder: Path) -> str:
     """Why there is no repository to commit to, for ``repository(folder)`` being None: git is
     not installed, or the folder is in no repository."""
-    if shutil.which("git") is None:
+    if find_git() is None:
         return "git is not installed"
     return "not a git repository"
 
@@ -150,7 +120,7 @@ def commit_paths(
     """Commit exactly ``paths`` (files in the repository that holds ``folder``) with
     ``message``. Files git does not know yet are added first. ``when``: the author and
     committer date (default: git's, now)."""
-    git = shutil.which("git")
+    git = find_git()
     if git is None:
         if _inside_repo_without_git(folder):
             return CommitResult(False, message=message, reason="git is not installed")
@@ -161,21 +131,21 @@ def commit_paths(
     why = blocker(folder)
     if why is not None:
         return CommitResult(False, message=message, reason=why)
-    g = _Git(git, top, when)
+    g = _git(git, top, when)
     real_top = os.path.realpath(top)
     rel = [
         os.path.relpath(os.path.join(os.path.realpath(p.parent), p.name), real_top) for p in paths
     ]
-    known = g.run("ls-files", "-z", "--", *rel)
+    known = g.text("ls-files", "-z", "--", *rel)
     if known.returncode != 0:
         return CommitResult(False, message=message, reason=_failure("git ls-files", known))
     tracked = set(known.stdout.split("\0"))
     new = [r for r in rel if r not in tracked]
     if new:
-        added = g.run("add", "--", *new)
+        added = g.text("add", "--", *new)
         if added.returncode != 0:
             return CommitResult(False, message=message, reason=_failure("git add", added))
-    done = g.run("commit", "--quiet", "--no-edit", "--only", "-m", message, "--", *rel)
+    done = g.text("commit", "--quiet", "--no-edit", "--only", "-m", message, "--", *rel)
     if done.returncode != 0:
         # Looked at before unstaging: a new file another process committed meanwhile is in
         # HEAD now, and must stay in the index.
@@ -183,25 +153,25 @@ def commit_paths(
         if already is not None:
             return CommitResult(False, message=message, reason=already, already=True)
         if new:  # do not leave the new files staged after all
-            g.run("rm", "--cached", "--quiet", "--", *new)
+            g.text("rm", "--cached", "--quiet", "--", *new)
         return CommitResult(False, message=message, reason=_failure("git commit", done))
-    head = g.run("rev-parse", "--short", "HEAD")
-    branch = g.run("symbolic-ref", "--quiet", "HEAD")
+    head = g.text("rev-parse", "--short", "HEAD")
+    branch = g.text("symbolic-ref", "--quiet", "HEAD")
     warning = DETACHED if branch.returncode == 1 else None
     return CommitResult(True, head.stdout.strip() or None, message, warning=warning)
 
 
-def _already_committed(g: _Git, rel: Sequence[str]) -> str | None:
+def _already_committed(g: Git, rel: Sequence[str]) -> str | None:
     """When the files are exactly as in HEAD (another process committed the same change
     meanwhile): the last commit that touched them, ``1a2b3c4 (subject)``; else None."""
-    same = g.run("diff", "--quiet", "--no-ext-diff", "HEAD", "--", *rel)
+    same = g.text("diff", "--quiet", "--no-ext-diff", "HEAD", "--", *rel)
     if same.returncode != 0:
         return None
-    last = g.run("log", "-1", "--format=%h (%s)", "HEAD", "--", *rel)
+    last = g.text("log", "-1", "--format=%h (%s)", "HEAD", "--", *rel)
     return last.stdout.strip() or "HEAD"
 
 
-def _failure(what: str, done: subprocess.CompletedProcess[str]) -> str:
+def _failure(what: str, done: TextDone) -> str:
     text = (done.stderr or done.stdout).strip()
     lowered = text.lower()
     if "tell me who you are" in lowered or "empty ident" in lowered or "auto-detect" in lowered:

@@ -1,10 +1,12 @@
 """Git as the audit trail: a note's history, the note as of a date, a digest of what changed in
-the network, and job changes for the agenda's News. No click here: data in, data out.
+the network, and what the agenda's News (``netzmd.git.news``) are read from. No click here: data
+in, data out.
 
-Everything is read through the git command line: one ``git log`` (NUL-separated output, so file
-names with spaces, newlines or non-ASCII characters are safe) and one ``git cat-file --batch``
-that reads each needed version of a note once, by its blob id. The vault may be a subfolder of a
-larger repository; paths here are relative to the vault, as everywhere in netzmd.
+Everything is read through the git command line, run by ``netzmd.git.run``: one ``git log``
+(NUL-separated output, so file names with spaces, newlines or non-ASCII characters are safe) and
+one ``git cat-file --batch`` that reads each needed version of a note once, by its blob id. The
+vault may be a subfolder of a larger repository; paths here are relative to the vault, as
+everywhere in netzmd.
 
 Dates. A commit's date is its *author* date (what ``GIT_AUTHOR_DATE`` sets, and what
 ``git log`` shows), taken as the calendar day in the author's own time zone as recorded in the
@@ -22,16 +24,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
-import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from netzmd.errors import NetzmdError
+from netzmd.git.run import READ_OPTIONS, Git, find_git
 from netzmd.model.contact import CIRCLES, Contact, Problem
 from netzmd.model.semdiff import Change, diff_contacts, job_changes
 from netzmd.notes.note import Parsed, contact_id, parse_note
@@ -62,42 +62,11 @@ class Repo:
 
     def run(self, *args: str, input: bytes | None = None) -> bytes:
         """Run a read-only git command at the repository's top; its standard output."""
-        done = subprocess.run(
-            [
-                self.git,
-                "--no-pager",
-                "--literal-pathspecs",
-                "-c",
-                "core.quotepath=false",
-                "-c",
-                "color.ui=false",
-                "-c",
-                "log.showSignature=false",
-                "-c",
-                "log.showRoot=true",  # the first commit lists its files too
-                "-c",
-                "i18n.logOutputEncoding=UTF-8",
-                *args,
-            ],
-            cwd=self.top,
-            env=_env(),
-            input=input,
-            capture_output=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise NetzmdError(
-                f"git {args[0]} failed: {detail[-1] if detail else f'exit {done.returncode}'}"
-            )
-        return done.stdout
+        return _reader(self.git, self.top, READ_OPTIONS).output(*args, input=input)
 
     def ok(self, *args: str) -> bool:
         """Whether a git command succeeds (``merge-base --is-ancestor``, …)."""
-        done = subprocess.run(
-            [self.git, *args], cwd=self.top, env=_env(), capture_output=True, check=False
-        )
-        return done.returncode == 0
+        return _reader(self.git, self.top).ok(*args)
 
     def to_repo(self, vault_path: str) -> str:
         return self.prefix + vault_path
@@ -107,27 +76,19 @@ class Repo:
         return repo_path[len(self.prefix) :] if repo_path.startswith(self.prefix) else repo_path
 
 
-def _env() -> dict[str, str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
-    env["GIT_OPTIONAL_LOCKS"] = "0"  # reading must not take the index lock from a writer
-    env.pop("GIT_INDEX_FILE", None)
-    return env
+def _reader(git: str, cwd: Path, options: tuple[str, ...] = ()) -> Git:
+    """git as history reads it: in the C locale, never taking the index lock from a writer."""
+    return Git(git, cwd, options=options, optional_locks=False)
 
 
 def find_repo(vault: Path) -> Repo | None:
     """The repository that holds the vault folder; None without git or outside a repository."""
-    git = shutil.which("git")
+    git = find_git()
     if git is None:
         return None
     # the top folder, the vault's folder in it, where a shallow clone lists its boundary, HEAD
     args = ["--show-toplevel", "--show-prefix", "--git-path", "shallow", "--verify", "-q", "HEAD"]
-    done = subprocess.run(
-        [git, "rev-parse", *args],
-        cwd=vault,
-        env=_env(),
-        capture_output=True,
-        check=False,
-    )
+    done = _reader(git, vault).run("rev-parse", *args)
     lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
     if done.returncode not in (0, 1) or len(lines) < 3 or not lines[0]:
         return None
@@ -156,7 +117,7 @@ def cut_off(repo: Repo) -> LogCommit | None:
 
 def require_repo(vault: Path) -> Repo:
     """``find_repo``, or a NetzmdError that says why there is no history."""
-    if shutil.which("git") is None:
+    if find_git() is None:
         raise NetzmdError(
             "git is not installed; the history of notes is read from git",
             hint="Install git, then commit your notes ('git init' in the vault).",
@@ -556,7 +517,7 @@ class _Person:
     deleted: bool = False
 
 
-class _Tracker:
+class Tracker:
     """Keeps one identity per note across renames, with its latest name and circle."""
 
     def __init__(self) -> None:
@@ -588,7 +549,7 @@ class _Tracker:
 
 
 @dataclass(slots=True)
-class _Job:
+class Job:
     key: str
     field: str
     old: str
@@ -597,27 +558,16 @@ class _Job:
     commit: str
 
 
-def _fold_jobs(
-    jobs: dict[tuple[str, str], _Job], key: str, change: Change, sha: str, day: date
+def fold_jobs(
+    jobs: dict[tuple[str, str], Job], key: str, change: Change, sha: str, day: date
 ) -> None:
     """Record one job change; over several, keep the value before the first and after the last."""
     slot = (key, str(change.field))
     earlier = jobs.get(slot)
     if earlier is None:
-        jobs[slot] = _Job(key, str(change.field), change.old, change.new, day, sha)
+        jobs[slot] = Job(key, str(change.field), change.old, change.new, day, sha)
     else:
         earlier.new, earlier.day, earlier.commit = change.new, day, sha
-
-
-_FRONT = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.S
-)
-
-
-def _front_matter(data: bytes) -> bytes | None:
-    """The front matter with its fences (enough to know company and role), or None."""
-    m = _FRONT.match(data)
-    return m.group(0) if m else None
 
 
 def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
@@ -628,14 +578,14 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
     commits = network_log(repo, since, until)
     blobs = read_blobs(repo, (o for c in commits for f in c.files for o in (f.old_oid, f.new_oid)))
     versions = _Versions(repo, blobs)
-    tracker = _Tracker()
+    tracker = Tracker()
     events: dict[str, list[tuple[str, LogCommit, str | None]]] = {
         "new_contacts": [],
         "follow_ups_done": [],
         "archived": [],
         "deleted": [],
     }
-    jobs: dict[tuple[str, str], _Job] = {}
+    jobs: dict[tuple[str, str], Job] = {}
     logged: dict[str, int] = {}
     for c in commits:
         for f in c.files:
@@ -662,7 +612,7 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
                     logged[key] = logged.get(key, 0) + 1
             if old is not None and new is not None and old.contact and new.contact:
                 for change in job_changes(old.contact, new.contact):
-                    _fold_jobs(jobs, key, change, c.sha, c.day)
+                    fold_jobs(jobs, key, change, c.sha, c.day)
     people = tracker.people
 
     def who(key: str) -> dict[str, Any]:
@@ -723,177 +673,3 @@ def changes_since(vault: Path, since: date, until: date) -> dict[str, Any]:
             }
         )
     return out
-
-
-# The News keep what they read from git in .netzmd/news.json: for every note touched by a
-# commit, one record [commit, day, status, old path, new path, [[field, old, new], ...]], oldest
-# first, from the day ``from`` on, up to commit ``head``. A later run reads only the commits
-# made since (when ``head`` is still an ancestor of HEAD), so the agenda stays fast.
-NEWS_CACHE = "news.json"
-_NEWS_VERSION = 1
-Record = list[Any]
-
-
-def news(
-    vault: Path,
-    today: date,
-    days: int,
-    people: Mapping[str, Mapping[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
-    """Job changes of the last ``days`` days through today, by git history, newest first:
-    ``{id, name, field, old, new, date, in_days, path}``. For each contact and field (company,
-    role) changed in that window: the value before the first change and after the last, dated
-    by the last (a change there and back is no news). A change from one value to another only:
-    adding a company where there was none is not news.
-
-    ``people``: the contacts that may be on the agenda, by vault-relative path (mappings with
-    ``id`` and ``name``, such as the index's core records); a note not among them is left out.
-    Without it, the notes are read from the vault: those gone or archived are left out. Outside
-    a git repository, or when git fails: no news."""
-    repo = find_repo(vault)
-    if repo is None or repo.head is None or days < 0:
-        return []
-    since = today - timedelta(days=days)
-    try:
-        records = _news_records(repo, vault / ".netzmd" / NEWS_CACHE, since)
-    except (NetzmdError, OSError, ValueError):
-        return []
-    tracker = _Tracker()
-    jobs: dict[tuple[str, str], _Job] = {}
-    # by day: commits appended later (a merged branch) may be older than those cached
-    for sha, day_text, status, old_path, new_path, found in sorted(records, key=lambda r: r[1]):
-        day = date.fromisoformat(day_text)
-        if not since <= day <= today:
-            continue
-        key = tracker.step(old_path, new_path, status)
-        tracker.seen(key, new_path, None, status == "D")
-        for field_name, old, new in found:
-            _fold_jobs(jobs, key, Change("field_changed", field_name, old, new), sha, day)
-    out: list[dict[str, Any]] = []
-    for job in jobs.values():
-        person = tracker.people[job.key]
-        if job.old == job.new or person.deleted:
-            continue
-        if people is not None:
-            known = people.get(person.path)
-            if known is None:
-                continue
-            ident, name = str(known["id"]), str(known["name"])
-        else:
-            current = _current(vault, person.path)
-            if current is None or current.archived:
-                continue
-            ident, name = current.id, current.name
-        out.append(
-            {
-                "id": ident,
-                "name": name,
-                "field": job.field,
-                "old": job.old,
-                "new": job.new,
-                "date": job.day.isoformat(),
-                "in_days": (job.day - today).days,
-                "path": person.path,
-            }
-        )
-    out.sort(key=lambda n: (n["name"], n["field"]))
-    out.sort(key=lambda n: n["date"], reverse=True)  # newest first, then by name
-    return out
-
-
-def _current(vault: Path, vault_path: str) -> Contact | None:
-    """The note as it is in the vault now (its front matter); None when it is gone or cannot
-    be read."""
-    try:
-        data = (vault / vault_path).read_bytes()
-    except OSError:
-        return None
-    head = _front_matter(data)
-    return parse_note(vault_path, head if head is not None else data).contact
-
-
-def _news_records(repo: Repo, cache: Path, since: date) -> list[Record]:
-    """The job-change records from day ``since`` through HEAD, from the cache where it can."""
-    import json
-
-    assert repo.head is not None
-    stored: Any = None
-    with contextlib.suppress(OSError, ValueError):
-        stored = json.loads(cache.read_bytes())
-    valid = (
-        isinstance(stored, dict)
-        and stored.get("version") == _NEWS_VERSION
-        and stored.get("prefix") == repo.prefix
-        and isinstance(stored.get("from"), str)
-        and stored["from"] <= since.isoformat()
-        and isinstance(stored.get("records"), list)
-    )
-    base = stored.get("head") if valid else None
-    if isinstance(base, str) and base == repo.head:
-        records: list[Record] = stored["records"]
-    elif isinstance(base, str) and repo.ok("merge-base", "--is-ancestor", base, repo.head):
-        records = stored["records"] + _job_records(repo, since, base)
-    else:
-        records = _job_records(repo, since, None)
-    records = [r for r in records if r[1] >= since.isoformat()]
-    data = json.dumps(
-        {
-            "version": _NEWS_VERSION,
-            "prefix": repo.prefix,
-            "head": repo.head,
-            "from": since.isoformat(),
-            "records": records,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
-    if not (valid and base == repo.head and len(records) == len(stored["records"])):
-        try:
-            from netzmd.notes.atomic import write_if_changed
-
-            cache.parent.mkdir(exist_ok=True)
-            write_if_changed(cache, data)
-        except OSError:
-            pass  # a read-only vault: no cache, the same news
-    return records
-
-
-def _job_records(repo: Repo, since: date, base: str | None) -> list[Record]:
-    """A record for every note in every commit from day ``since`` (after ``base``) to HEAD,
-    with its job changes: only versions whose front matter changed are read, and only their
-    front matter is parsed."""
-    commits = network_log(repo, since, date.max, base=base)
-    pairs = [f for c in commits for f in c.files if f.old_oid and f.new_oid]
-    blobs = read_blobs(repo, (o for f in pairs for o in (f.old_oid, f.new_oid)))
-    fronts: dict[tuple[str, str], Contact | None] = {}
-
-    def front(oid: str, repo_path: str) -> Contact | None:
-        key = (oid, repo_path)
-        if key not in fronts:
-            head = _front_matter(blobs.get(oid, b""))
-            fronts[key] = parse_note(repo.to_vault(repo_path), head).contact if head else None
-        return fronts[key]
-
-    records: list[Record] = []
-    for c in commits:
-        for f in c.files:
-            found: list[list[str]] = []
-            if f.old_oid and f.new_oid and f.old_oid != f.new_oid:
-                before = _front_matter(blobs.get(f.old_oid, b""))
-                after = _front_matter(blobs.get(f.new_oid, b""))
-                old = front(f.old_oid, f.old_path) if before != after else None
-                new = front(f.new_oid, f.new_path) if old is not None else None
-                if old is not None and new is not None:
-                    found = [[str(j.field), j.old, j.new] for j in job_changes(old, new)]
-            status = f.status if f.new_oid else "D"
-            records.append(
-                [
-                    c.sha,
-                    c.day.isoformat(),
-                    status,
-                    repo.to_vault(f.old_path),
-                    repo.to_vault(f.new_path),
-                    found,
-                ]
-            )
-    return records

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from importlib import resources
 from pathlib import Path
 
@@ -69,21 +67,16 @@ def _write_new(path: Path, root: Path, text: str, report: list[str]) -> bool:
 
 def _git_init(root: Path) -> tuple[str, bool]:
     """Make a repository unless the folder is in one; (what happened, whether it made one)."""
-    git = shutil.which("git")
-    if git is None:
+    from netzmd.git.run import Git
+
+    parsed = Git.at(root)
+    if parsed is None:
         return "git is not installed: no repository made (netzmd works without it)", False
-    inside = subprocess.run(
-        [git, "rev-parse", "--is-inside-work-tree"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    inside = parsed.text("rev-parse", "--is-inside-work-tree")
     if inside.returncode == 0 and inside.stdout.strip() == "true":
         return "kept     git repository (the folder is inside one already)", False
-    done = subprocess.run(
-        [git, "init", "-q"], cwd=root, capture_output=True, text=True, check=False
-    )
+    # what git says when it fails is for the person: in their language
+    done = Git(parsed.git, root, c_locale=False).text("init", "-q")
     if done.returncode != 0:
         return f"git init failed: {done.stderr.strip()}", False
     return "created  git repository", True

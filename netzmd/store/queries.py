@@ -422,7 +422,7 @@ def agenda_report(
     )
     found: list[dict[str, Any]] = []
     if in_work_tree(index.vault.root):  # no git process, no history import outside git
-        from netzmd.git.history import news
+        from netzmd.git.news import news
 
         people = {
             p.path: {"id": p.id, "name": p.name} for p in rules.select(sources.people, circle, tags)

@@ -25,9 +25,7 @@ import contextlib
 import errno
 import os
 import re
-import shutil
 import sqlite3
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -366,34 +364,12 @@ def _fold(text: str) -> str:
 # --- git, for the commit ----------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
-    git = shutil.which("git")
-    if git is None:
-        return None
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
-    env.pop("GIT_INDEX_FILE", None)
-    return subprocess.run(
-        [git, *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-
-
-def head_blob(root: Path, rel: str) -> bytes | None:
-    """The file ``rel`` (relative to ``root``) as committed in HEAD; None when it is not there
-    (or there is no commit yet)."""
-    done = _git(root, "cat-file", "blob", f"HEAD:./{rel}")
-    if done is None or done.returncode != 0:
-        return None
-    return done.stdout
-
-
 def git_ignores(root: Path, rel: str) -> bool:
-    done = _git(root, "check-ignore", "-q", "--", rel)
-    return done is not None and done.returncode == 0
+    """Whether git ignores the file ``rel`` (relative to ``root``); False without git."""
+    from netzmd.git.run import Git
+
+    git = Git.at(root)
+    return git is not None and git.ok("check-ignore", "-q", "--", rel)
 
 
 def read_stable(path: Path) -> tuple[bytes | None, bool]:
@@ -549,6 +525,7 @@ class Watcher:
         self._held: set[str] = set()  # dirty notes with errors: committed once fixed
         self._commit_after = 0.0  # no commit attempt before this (monotonic)
         self._commit_said: set[str] = set()  # reasons already given for not committing
+        self._agenda_head: bytes | None = None  # the agenda note in HEAD, as _plan_commit saw it
 
     # --- control ---------------------------------------------------------------------------
 
@@ -1073,7 +1050,10 @@ class Watcher:
         versions: dict[str, tuple[bytes | None, bytes | None]] = {}
         unstable: list[str] = []
         candidates = sorted(self._commit_candidates())
-        committed = head_blobs(root, candidates) if candidates else {}
+        # the agenda note's committed version too, in the same two git processes
+        agenda = [self._agenda_rel] if self._agenda_rel is not None else []
+        committed = head_blobs(root, [*candidates, *agenda]) if candidates else {}
+        self._agenda_head = committed.get(self._agenda_rel) if self._agenda_rel else None
         for rel in candidates:
             disk, stable = read_stable(root / rel)
             if not stable:
@@ -1115,7 +1095,7 @@ class Watcher:
         rel = self._agenda_rel
         if rel is None or git_ignores(self.vault.root, rel):
             return None
-        if _read(self.agenda_path) == head_blob(self.vault.root, rel):
+        if _read(self.agenda_path) == self._agenda_head:
             return None
         return self.agenda_path
 
