@@ -84,6 +84,15 @@ KNOWN_EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("agenda.py", "_due", "max((due - last).days, 1)", "max((due - last).days, 0)"): (
         "a cadence is at least one day, so due - last is never below 1"
     ),
+    ("writer.py", "_FrontMatter.append_at", "at > 1", "at > 0"): (
+        "line 0 is the opening '---', never blank"
+    ),
+    ("writer.py", "_Node", "flow: bool = False", "flow: bool = True"): (
+        "every list and mapping node is made with flow=; no one reads it of a scalar"
+    ),
+    ("writer.py", "_Node", "tangled: bool = False", "tangled: bool = True"): (
+        "every node is made with tangled="
+    ),
 }
 
 
@@ -209,6 +218,8 @@ def _negated(parents: list[ast.AST]) -> bool:
 
 
 def _is_text(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp):
+        return _is_text(node.left) or _is_text(node.right)
     return isinstance(node, ast.JoinedStr) or (
         isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
     )
@@ -280,6 +291,10 @@ def _in_context(node: ast.AST, new: ast.AST, parents: list[ast.AST]) -> tuple[as
     if statement and isinstance(parent, ast.If) and parent.body == [node]:
         test = ast.unparse(parent.test)
         return ast.Name(f"if {test}: {_show(node)}"), ast.Name(f"if {test}: {_show(new)}")
+    if isinstance(parent, ast.AnnAssign | ast.Assign) and parent.value is node:
+        changed = copy.deepcopy(parent)
+        changed.value = new
+        return parent, changed  # a default or a constant shown with its name
     if not isinstance(node, ast.Constant | ast.UnaryOp) or not isinstance(parent, ast.expr):
         return node, new
     changed = copy.deepcopy(parent)
