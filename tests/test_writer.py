@@ -1303,3 +1303,23 @@ def test_changing_a_list_that_holds_an_unquoted_date_keeps_the_date_as_text() ->
     text = "---\ntags: [2026-01-01, a]\n---\n"
     new = writer.set_field(text, "tags", ["2026-01-01", "b"])
     assert writer.read_fields(new) == {"tags": ["2026-01-01", "b"]}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("company: |\n  multi\n  line\n", "company: X\n"),
+        ("company: >-\n  multi\n\n", "company: X\n\n"),
+        ("company:\n  - a\n  - b\n", "company: X\n"),
+        ('company: "a\n  b"\n', "company: X\n"),
+        ("company: {a: b}\n", "company: X\n"),
+        ("company:\n  a\n", "company: X\n"),
+        ("company: 'a'  # c\n", "company: X    # c\n"),
+        ("company: Acmeco  # c\n", "company: X       # c\n"),  # an aligned comment keeps its column
+        ("company: Acme # c\n", "company: X # c\n"),  # one space: not aligned
+        ("company:   # c\n", "company: X  # c\n"),
+    ],
+)
+def test_replacing_a_value_of_any_shape_by_one_line(before: str, after: str) -> None:
+    text = f"---\n{before}role: x\n---\n"
+    assert writer.set_field(text, "company", "X") == f"---\n{after}role: x\n---\n"
