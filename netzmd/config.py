@@ -9,22 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from netzmd.errors import ConfigError
+from netzmd.model.agenda import Occasion
 from netzmd.model.contact import CIRCLES, Problem
 from netzmd.model.dates import NO_CADENCE, PartialDate, cadence_problem
 
 CONFIG_NAME = "netzmd.toml"
-
-
-@dataclass(frozen=True, slots=True)
-class Occasion:
-    """A yearly greeting occasion, such as Christmas, and whom to greet."""
-
-    name: str
-    month: int
-    day: int
-    lead_days: int = 21
-    circles: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
 
 
 # --- the one settings spec ------------------------------------------------------------------------

@@ -14,6 +14,18 @@ from netzmd.model.contact import Problem
 CONTACTS = "contacts"
 TEMPLATES = "templates"
 CACHE = ".netzmd"
+
+
+def builtin_templates() -> Path:
+    """The templates shipped in the package; in a source checkout, the top-level templates/."""
+    from importlib import resources
+
+    packaged = Path(str(resources.files("netzmd"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
 TEMP_SUFFIX = ".netzmd-tmp"  # atomic.TMP_SUFFIX, here without importing the write path
 
 # size, mtime_ns, ctime_ns, inode: a file whose four numbers are unchanged is (nearly) unchanged.

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import MakeVault, Run, json_of, no_traceback
 
-from netzmd.ops.init import builtin_templates
 from netzmd.ops.templates import RELEASED, fingerprint
+from netzmd.vault import builtin_templates
 
 NAMES = ["agenda.md.j2", "agenda.txt.j2", "contact.md.j2"]
 

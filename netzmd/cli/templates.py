@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def _builtin_names() -> list[str]:
-    from netzmd.ops.init import builtin_templates
+    from netzmd.vault import builtin_templates
 
     return sorted(p.name for p in builtin_templates().glob("*.j2"))
 

@@ -15,17 +15,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from netzmd.model.contact import effective_cadence, last_contact_text, seen_text
 from netzmd.model.dates import Cadence, PartialDate, in_year
 from netzmd.model.names import fold
 
 if TYPE_CHECKING:
-    from netzmd.config import Config, Occasion
     from netzmd.model.contact import Contact, Problem
 
 DEFAULT_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Occasion:
+    """A yearly greeting occasion, such as Christmas, and whom to greet."""
+
+    name: str
+    month: int
+    day: int
+    lead_days: int = 21
+    circles: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+class Settings(Protocol):
+    """What the agenda needs of the settings (``config.Config`` has it)."""
+
+    @property
+    def cadence(self) -> dict[str, str]: ...
+
+    @property
+    def occasions(self) -> tuple[Occasion, ...]: ...
 
 
 class Person(NamedTuple):
@@ -166,7 +187,7 @@ class Agenda:
 
 def build_agenda(
     sources: Sources,
-    config: Config,
+    config: Settings,
     today: date,
     days: int = DEFAULT_DAYS,
     *,

@@ -152,12 +152,17 @@ def parse_note(path: str, data: bytes) -> Parsed:
     return Parsed(contact, builder.problems, text, body_line)
 
 
+# The note's sections, as the reader finds them and the writer adds to them: an ATX heading, and
+# the titles of the Log and Follow-ups sections.
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*(?:[ \t]#+[ \t]*)?$")
+LOG_TITLE = re.compile(r"log", re.IGNORECASE)
+FOLLOW_UPS_TITLE = re.compile(r"follow[- ]?ups?", re.IGNORECASE)
+
+
 def conflict_problems(path: str, text: str) -> list[Problem]:
     """One error for every git conflict block (at its ``<<<<<<<`` line) and every marker left
     over outside one. In the Log or Follow-ups section the advice is to keep the lines of both
     sides: keeping one side would drop the other side's interactions or tasks."""
-    from netzmd.notes.writer import FOLLOW_UPS_TITLE, HEADING, LOG_TITLE
-
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     close = 0  # the front matter's closing line (0-based; 0: none)
     if lines[0].rstrip() == "---":

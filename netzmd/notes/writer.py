@@ -23,6 +23,7 @@ from typing import Any
 from netzmd.errors import NetzmdError, UsageError
 from netzmd.model.contact import CIRCLES, Contact, FollowUp
 from netzmd.model.dates import PartialDate, cadence_problem, parse_iso
+from netzmd.notes.note import FOLLOW_UPS_TITLE, HEADING, LOG_TITLE
 
 BOM = "\ufeff"
 
@@ -901,15 +902,12 @@ def bump_last_contact(text: str, when: date) -> str:
 
 # --- Body edits -----------------------------------------------------------------------------------
 
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*(?:[ \t]#+[ \t]*)?$")
 _ITEM_DATE = re.compile(
     r"^(\s*)[-*+]\s+(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d-])"
 )
 _TASK_ITEM = re.compile(r"^(\s*)[-*+]\s+\[.\]\s")
 _OPEN_TASK = re.compile(r"^(\s*[-*+]\s+\[)([ /])(\]\s.*)$")
 _BLOCK_ID = re.compile(r"\s+\^[A-Za-z0-9-]+$")
-LOG_TITLE = re.compile(r"log", re.IGNORECASE)
-FOLLOW_UPS_TITLE = re.compile(r"follow[- ]?ups?", re.IGNORECASE)
 TASK_SIGNS = "📅⏳🛫✅➕❌🔁⏫🔼🔽⏬🔺🆔⛔🏁"
 
 

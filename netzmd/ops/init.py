@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from netzmd.config import CONFIG_NAME, commented_toml
@@ -10,14 +9,6 @@ from netzmd.errors import NetzmdError
 from netzmd.vault import CACHE, CONTACTS
 
 DEFAULT_CONFIG = commented_toml()
-
-
-def builtin_templates() -> Path:
-    """The templates shipped in the package; in a source checkout, the top-level templates/."""
-    packaged = Path(str(resources.files("netzmd"))) / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def init_vault(root: Path) -> list[str]:

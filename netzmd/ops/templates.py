@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netzmd.errors import NetzmdError, UsageError
-from netzmd.ops.init import builtin_templates
-from netzmd.vault import TEMPLATES, Vault
+from netzmd.vault import TEMPLATES, Vault, builtin_templates
 
 # Fingerprints (``fingerprint``) of every version of each built-in template that netzmd has
 # shipped, newest first. When a built-in template changes, add its new fingerprint in front;

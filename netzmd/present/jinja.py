@@ -19,9 +19,8 @@ import jinja2
 import jinja2.sandbox
 
 from netzmd.errors import NetzmdError
-from netzmd.ops.init import builtin_templates
 from netzmd.present.text import days_word
-from netzmd.vault import Vault
+from netzmd.vault import Vault, builtin_templates
 
 _COLORS = {"red": 31, "green": 32, "yellow": 33, "blue": 34, "magenta": 35, "cyan": 36}
 
