@@ -10,12 +10,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import MakeVault
 
 from netzmd.cli import main
 from netzmd.notes import atomic
@@ -264,11 +265,8 @@ def test_a_new_file_made_by_someone_else_meanwhile_survives(tmp_path: Path, temp
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Path]:
-    root = tmp_path / "vault"
-    (root / "contacts").mkdir(parents=True)
-    (root / "contacts" / "Jane Doe.md").write_bytes(OLD)
-    yield root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"contacts/Jane Doe.md": OLD.decode("utf-8")})
 
 
 def test_the_command_refuses_when_an_editor_saved_meanwhile(

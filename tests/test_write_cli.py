@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import MakeVault
 
 from netzmd.cli import main
 
@@ -43,24 +44,14 @@ Notes about Max.
 ZOE = "---\ncity: Köln\n---\n"
 
 
-def make_vault(root: Path, notes: Mapping[str, str] | None = None) -> Path:
-    (root / "contacts").mkdir(parents=True, exist_ok=True)
-    for rel, text in (notes or {}).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    return root
-
-
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
+def vault(make_vault: MakeVault) -> Path:
     return make_vault(
-        tmp_path / "vault",
         {
             "contacts/Jane Doe.md": JANE,
             "contacts/colleagues/Max Mustermann.md": MAX,
             "contacts/Zoë Müller.md": ZOE,
-        },
+        }
     )
 
 
