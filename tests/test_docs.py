@@ -35,6 +35,25 @@ def test_every_command_is_in_the_reference() -> None:
     assert CliRunner().invoke(main, ["--help"]).exit_code == 0
 
 
+def test_the_readme_links_the_reference_and_the_architecture() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in ("docs/commands.md", "docs/settings.md", "ARCHITECTURE.md"):
+        assert f"]({target})" in text
+        assert (ROOT / target).is_file(), target
+
+
+def test_the_architecture_names_every_package_and_command_module() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    netzmd = ROOT / "netzmd"
+    for package in sorted(p for p in netzmd.iterdir() if (p / "__init__.py").is_file()):
+        assert f"`{package.name}/`" in text, f"ARCHITECTURE.md does not name {package.name}/"
+        for module in sorted(package.glob("*.py")):
+            if module.stem != "__init__":
+                assert f"`{module.stem}`" in text, (
+                    f"ARCHITECTURE.md lacks {package.name}/{module.name}"
+                )
+
+
 def test_readme_opens_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0].strip() for b in text.split("```sh\n")[1:3]]
