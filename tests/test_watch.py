@@ -1045,7 +1045,7 @@ def test_help_and_usage_errors(vault: Path) -> None:
 
 
 def test_limit_message_says_how_to_raise_it() -> None:
-    from netzmd.watch.watcher import _limit_reason
+    from netzmd.watch.observer import limit_reason
 
-    assert "max_user_watches" in _limit_reason(OSError(errno.ENOSPC, "x"))
-    assert "max_user_instances" in _limit_reason(OSError(errno.EMFILE, "x"))
+    assert "max_user_watches" in limit_reason(OSError(errno.ENOSPC, "x"))
+    assert "max_user_instances" in limit_reason(OSError(errno.EMFILE, "x"))
