@@ -18,7 +18,8 @@ from netzmd.model.agenda import Event, _cut_off, build_agenda, event_days, sourc
 from netzmd.model.contact import Contact, Problem, core_json, status
 from netzmd.model.dates import Cadence, add_months
 from netzmd.notes.note import parse_note
-from netzmd.present.text import agenda_lines, dumps_lines
+from netzmd.present.agenda_json import agenda_lines
+from netzmd.present.text import dumps_lines
 from netzmd.store.index import Index
 from netzmd.vault import Vault
 
@@ -31,7 +32,7 @@ def core(text: str, name: str = "Jane Doe") -> Contact:
 
 def agenda(contacts: list[Contact], today: str, days: int = 14, **kw: Any) -> dict[str, Any]:
     """The agenda's documented JSON; on the way, checks that the fast JSON writer
-    (``output.agenda_lines``) gives exactly what the general one makes of it."""
+    (``present.agenda_json.agenda_lines``) gives exactly what the general one makes of it."""
     config = kw.pop("config", Config(occasions=()))
     report = build_agenda(sources_of(contacts), config, date.fromisoformat(today), days, **kw)
     news = [{"id": "x", "name": 'Zoë "Z"', "field": "company", "old": "A", "new": "B"}]

@@ -70,7 +70,6 @@ def agenda(
       netzmd agenda --format json | jq '.keep_in_touch[].name'
       netzmd agenda --template my-weekly.txt.j2
     """
-    from netzmd.present import text as out
     from netzmd.store import queries
 
     if fmt is None:
@@ -83,7 +82,9 @@ def agenda(
         session.index, session.config, day, days, circle=circle, tags=tags
     )
     if fmt == "json":
-        text = out.agenda_lines(report, news) + "\n"
+        from netzmd.present.agenda_json import agenda_lines
+
+        text = agenda_lines(report, news) + "\n"
         if output is None:
             _write_out([text.encode("utf-8")])
             broken_hint(session)

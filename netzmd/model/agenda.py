@@ -3,8 +3,8 @@
 Pure: takes the agenda's sources (the contacts, their open follow-ups and their dates, as the
 index stores them, or built from parsed notes by ``sources_of``), the settings and ``today``,
 and returns an ``Agenda``. ``to_data`` turns it (with the news) into the documented JSON shape
-that templates read; ``output.agenda_lines`` writes the very same JSON without building it
-first. Archived contacts are never on it.
+that templates read; ``present.agenda_json.agenda_lines`` writes the very same JSON without
+building it first. Archived contacts are never on it.
 
 A vault of 10,000 contacts gives thousands of items, so the records are plain tuples and what
 repeats (a cadence's cut-off day, a cadence with a last-contact day) is worked out once.

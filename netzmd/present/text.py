@@ -6,10 +6,7 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from netzmd.model.agenda import Agenda, Person
+from typing import Any
 
 
 def days_word(days: int, *, past: str = "ago", overdue: bool = False) -> str:
@@ -92,7 +89,7 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False)
+COMPACT = json.JSONEncoder(ensure_ascii=False)  # the C encoder, one call per value
 
 
 def _items(items: list[Any], separator: str) -> str:
@@ -101,7 +98,7 @@ def _items(items: list[Any], separator: str) -> str:
     string a quote is always escaped, so ``}, {"key": `` can only be such a boundary. Should
     a nested object begin the same way, the count gives it away and each item is encoded on
     its own."""
-    one = _COMPACT.encode
+    one = COMPACT.encode
     first = items[0]
     if isinstance(first, dict) and first:
         key = next(iter(first))
@@ -117,7 +114,7 @@ def dumps_lines(data: Any) -> str:
     """JSON with one list item per line: readable, greppable, and written by the fast C encoder
     (indented output goes through Python's slow one)."""
 
-    one = _COMPACT.encode
+    one = COMPACT.encode
 
     def block(value: Any, pad: str) -> str:
         if isinstance(value, list) and value:
@@ -131,64 +128,3 @@ def dumps_lines(data: Any) -> str:
         lines = [f"  {one(k)}: {block(v, '  ')}" for k, v in data.items()]
         return "{\n" + ",\n".join(lines) + "\n}"
     return block(data, "")
-
-
-def agenda_lines(agenda: Agenda, news: list[dict[str, Any]]) -> str:
-    """``dumps_lines(agenda.to_data(agenda, news))``, character for character, written
-    straight from the agenda: a crowded agenda has thousands of items, and this skips building
-    a dict for each and re-encoding the same names, cadences and reasons.
-    ``tests/test_agenda.py`` checks it against the general path."""
-    text = json.encoder.encode_basestring  # a str as a JSON string (ensure_ascii=False)
-
-    def opt(value: str | None) -> str:
-        return "null" if value is None else text(value)
-
-    opened: dict[str, str] = {}  # path: '{"id": …, "name": …'
-
-    def who(p: Person) -> str:
-        head = opened.get(p.path)
-        if head is None:
-            head = opened[p.path] = '{"id": ' + text(p.id) + ', "name": ' + text(p.name)
-        return head
-
-    middles: dict[tuple[Any, ...], str] = {}
-    keep = []
-    for p, d in agenda.keep_in_touch:
-        middle = middles.get(d)
-        if middle is None:
-            middle = middles[d] = (
-                f', "last_contact": {opt(d.last_contact)}, "cadence": {text(d.cadence)}, '
-                f'"due": "{d.due}", "in_days": {d.in_days}, "reason": {text(d.reason)}, "path": '
-            )
-        keep.append(who(p) + middle + text(p.path) + "}")
-    sections = {
-        "follow_ups": [
-            f'{who(f.person)}, "due": {text(f.task.due)}, "in_days": {f.in_days}, '
-            f'"text": {text(f.task.text)}, "path": {text(f.task.path)}, "line": {f.task.line}}}'
-            for f in agenda.follow_ups
-        ],
-        "keep_in_touch": keep,
-        "dates": [
-            f'{who(d.person)}, "label": {text(d.label)}, "date": "{d.date}", '
-            f'"in_days": {d.in_days}, "years": {"null" if d.years is None else d.years}, '
-            f'"path": {text(d.person.path)}}}'
-            for d in agenda.dates
-        ],
-        "greetings": [
-            f'{{"occasion": {text(g.occasion)}, "date": "{g.date}", "in_days": {g.in_days}, '
-            f'"lead_days": {g.lead_days}, "contacts": ['
-            + ", ".join([who(p) + "}" for p in g.people])
-            + "]}"
-            for g in agenda.greetings
-        ],
-        "news": [_COMPACT.encode(item) for item in news],
-        "problems": [_COMPACT.encode(p.to_json()) for p in agenda.problems],
-    }
-    lines = [
-        f'  "today": "{agenda.today.isoformat()}"',
-        f'  "until": "{agenda.until.isoformat()}"',
-    ]
-    for key, items in sections.items():
-        body = "[\n    " + ",\n    ".join(items) + "\n  ]" if items else "[]"
-        lines.append(f'  "{key}": {body}')
-    return "{\n" + ",\n".join(lines) + "\n}"
