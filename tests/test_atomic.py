@@ -462,9 +462,13 @@ def test_a_save_in_two_chunks_is_read_whole(note: Path) -> None:
             changed_at(note, clock.now - SECOND // 10)
 
     clock = FakeClock(last_change(note) + SECOND // 2, second_chunk)
-    data, _ = atomic.read_settled(note, "contacts/Jane Doe.md", clock=clock, settle_ns=SETTLE)
+    heard: list[str] = []
+    data, _ = atomic.read_settled(
+        note, "contacts/Jane Doe.md", clock=clock, settle_ns=SETTLE, on_wait=heard.append
+    )
     assert data == NEW
     assert clock.slept == [1.5, 1.9]
+    assert heard == ["waiting for contacts/Jane Doe.md: another program changed it a moment ago"]
 
 
 def test_a_note_that_keeps_changing_is_refused(note: Path) -> None:

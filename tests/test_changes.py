@@ -171,6 +171,7 @@ def test_commands_back_to_back_do_not_wait_for_what_netzmd_wrote(
     result = run(vault, "set", "jane", "role", "CTO", "--no-commit")
     assert result.exit_code == 0, result.output
     assert clock.slept == [1.9]
+    assert result.stderr.count("waiting for contacts/Jane Doe.md: another program changed it") == 1
     text = note.read_text(encoding="utf-8")
     assert "role: CTO" in text and text.endswith("typed elsewhere\n")
 

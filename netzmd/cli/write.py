@@ -73,7 +73,8 @@ def _note(session: Session, name: str) -> Note:
     from netzmd.ops import write as changes
     from netzmd.store import queries
 
-    return changes.open_note(session.vault, queries.resolve(session.index, name).path)
+    path = queries.resolve(session.index, name).path
+    return changes.open_note(session.vault, path, on_wait=lambda text: click.echo(text, err=True))
 
 
 def _commits(session: Session, no_commit: bool) -> bool:

@@ -140,12 +140,14 @@ def read_settled(
     ours: Callable[[bytes, Stamp], bool] | None = None,
     settle_ns: int | None = None,
     limit_ns: int | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> tuple[bytes, os.stat_result]:
     """Read ``path`` for writing once it is saved: when it changed less than ``settle_ns`` ago
     (default ``SETTLE_NS``) and is not a state netzmd wrote itself (``ours``), wait until it
     has been left alone that long, and read it again. A file that keeps changing for
     ``limit_ns`` (default ``WAIT_LIMIT_NS``) is refused (``StillChanging``); ``name`` names it
-    in the message. OSError as ``open`` raises it."""
+    in the message. ``on_wait`` hears once, before the first wait, what is waited for. OSError
+    as ``open`` raises it."""
     settle = SETTLE_NS if settle_ns is None else settle_ns
     limit = WAIT_LIMIT_NS if limit_ns is None else limit_ns
     start = clock.time_ns()
@@ -170,6 +172,9 @@ def read_settled(
                 f"{limit / 1e9:g} s netzmd waited for it to be saved; it was left as it is",
                 hint="Run the command again once it is saved.",
             )
+        if on_wait is not None:
+            on_wait(f"waiting for {name}: another program changed it a moment ago")
+            on_wait = None
         clock.sleep(wait / 1e9)
 
 

@@ -6,7 +6,7 @@ commit exactly what was written (``gitops``).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,7 +44,13 @@ class Note:
     stat: os.stat_result | None = None
 
 
-def open_note(vault: Vault, rel: str, *, clock: Clock | None = None) -> Note:
+def open_note(
+    vault: Vault,
+    rel: str,
+    *,
+    clock: Clock | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Note:
     """Read a note to write to it; refuse (``BadNote``) a symlink, a note with a parse error,
     conflict markers or duplicate keys, and anything that is not a readable UTF-8 file.
 
@@ -68,6 +74,7 @@ def open_note(vault: Vault, rel: str, *, clock: Clock | None = None) -> Note:
             rel,
             clock=SystemClock() if clock is None else clock,
             ours=lambda data, stamp: record.ours(rel, data, stamp),
+            on_wait=on_wait,
         )
     except FileNotFoundError:
         raise NotFound(f"{rel} does not exist (any more)") from None
