@@ -93,6 +93,19 @@ KNOWN_EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("writer.py", "_Node", "tangled: bool = False", "tangled: bool = True"): (
         "every node is made with tangled="
     ),
+    ("writer.py", "_set_block_list", "strict=True", "strict=False"): (
+        "zip over two slices of the same length (paired)"
+    ),
+    ("writer.py", "same", "strict=True", "strict=False"): "the lengths are compared just before",
+    ("writer.py", "_same_meaning", "strict=True", "strict=False"): (
+        "the lengths are compared just before"
+    ),
+    ("writer.py", "_Node.pairs", "strict=True", "strict=False"): (
+        "a mapping's children are key, value, key, value, …: always an even number"
+    ),
+    ("writer.py", "bump_last_contact", "old < when", "old <= when"): (
+        "setting last_contact to the day it holds leaves the text as it is"
+    ),
 }
 
 
@@ -291,6 +304,8 @@ def _in_context(node: ast.AST, new: ast.AST, parents: list[ast.AST]) -> tuple[as
     if statement and isinstance(parent, ast.If) and parent.body == [node]:
         test = ast.unparse(parent.test)
         return ast.Name(f"if {test}: {_show(node)}"), ast.Name(f"if {test}: {_show(new)}")
+    if isinstance(parent, ast.keyword):
+        return parent, ast.keyword(parent.arg, new)
     if isinstance(parent, ast.AnnAssign | ast.Assign) and parent.value is node:
         changed = copy.deepcopy(parent)
         changed.value = new
