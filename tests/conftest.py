@@ -73,7 +73,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def _notes_count_as_saved(monkeypatch: pytest.MonkeyPatch) -> None:
     """A write command waits for a note changed less than two seconds ago by another program
     (it may be half saved); tests write their notes just before, so here that wait is off.
-    tests/test_atomic.py and tests/test_changes.py test it with its real length."""
+    tests/test_notes_atomic.py and tests/test_ops_write.py test it with its real length."""
     from netzmd.notes import atomic
 
     monkeypatch.setattr(atomic, "SETTLE_NS", 0)

@@ -18,7 +18,7 @@ from netzmd.vault import TEMPLATES, Vault, builtin_templates
 
 # Fingerprints (``fingerprint``) of every version of each built-in template that netzmd has
 # shipped, newest first. When a built-in template changes, add its new fingerprint in front;
-# tests/test_templates.py fails until it is here.
+# tests/test_ops_templates.py fails until it is here.
 RELEASED: dict[str, tuple[str, ...]] = {
     "agenda.md.j2": ("08cf09ad9051600d", "4b387df3d4031573", "1eced9513ab962d2"),
     "agenda.txt.j2": (

@@ -315,7 +315,7 @@ def test_a_real_killed_write_is_cleaned_up_by_list(vault: Path, run: Run) -> Non
     """kill -9 in the instant the temporary file has a name; then 'list'."""
     if not hasattr(os, "O_TMPFILE"):
         pytest.skip("no O_TMPFILE here")
-    from test_atomic import kill_mid
+    from test_notes_atomic import kill_mid
 
     note = vault / "contacts" / "Jane Doe.md"
     kill_mid(note, "replace", "unnamed")
