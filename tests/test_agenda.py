@@ -750,3 +750,20 @@ def test_an_event_whose_date_cannot_be_read_is_left_out() -> None:
     sources.events.insert(0, Event(c.path, "odd", False, "someday"))
     report = build_agenda(sources, Config(occasions=()), date(2026, 11, 27))
     assert [(d.label, d.date) for d in report.dates] == [("birthday", "2026-11-28")]
+
+
+def test_cadence_none_is_never_due_whatever_the_circle_default() -> None:
+    config = parse_config('[cadence]\ncompetence = "3m"\n')
+    never = core("---\ncircle: competence\ncadence: none\n---\n- 2020-01-01 call\n", "Never")
+    default = core("---\ncircle: competence\n---\n- 2020-01-01 call\n", "Default")
+    unlogged = core("---\ncadence: None\n---\n", "Unlogged")
+    result = agenda([never, default, unlogged], "2026-11-27", config=config)
+    assert names(result["keep_in_touch"]) == ["Default"]
+
+
+def test_an_occasion_defaults_to_the_settings_lead_time() -> None:
+    """The type's default lead time is the settings' default (21 days), not a second one."""
+    written = parse_config('[[occasions]]\nname = "X"\ndate = "12-24"\n').occasions
+    assert [o.lead_days for o in written] == [21]
+    assert Occasion("X", 12, 24).lead_days == 21
+    assert Occasion("X", 12, 24) == written[0]
