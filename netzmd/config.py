@@ -58,6 +58,14 @@ SETTINGS: tuple[Setting, ...] = (
         "a whole number of days",
         "How many days a job change stays in the agenda's News.",
     ),
+    Setting(
+        "ics_output",
+        "",
+        "a text",
+        "A calendar file (relative to the vault) that `netzmd watch` keeps current with "
+        "birthdays, dates, follow-ups and whom to get in touch with, as `netzmd export ics` "
+        'writes it; "" for none.',
+    ),
 )
 
 # How often to be in touch with someone of a circle who has no ``cadence:`` of their own, unless
@@ -94,6 +102,7 @@ class Config:
     auto_commit_watch: bool = _DEFAULTS["auto_commit_watch"]
     agenda_note: str = _DEFAULTS["agenda_note"]
     news_days: int = _DEFAULTS["news_days"]
+    ics_output: str = _DEFAULTS["ics_output"]
     warnings: tuple[Problem, ...] = ()
 
 
@@ -230,6 +239,7 @@ class _Reader:
             ),
             agenda_note=self.string(data, "agenda_note", _DEFAULTS["agenda_note"]),
             news_days=self.integer(data, "news_days", _DEFAULTS["news_days"]),
+            ics_output=self.optional_string(data, "ics_output"),
             warnings=tuple(self.warnings),
         )
 
@@ -332,6 +342,12 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(key, f'{key} must be a text, e.g. "{default}"')
         return value
+
+    def optional_string(self, data: dict[str, Any], key: str) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise self.fail(key, f'{key} must be a text, e.g. "network.ics", or "" for none')
+        return value.strip()
 
     def integer(self, data: dict[str, Any], key: str, default: int) -> int:
         value = data.get(key, default)

@@ -19,10 +19,12 @@ ALLOWED: dict[str, set[str]] = {
     "git": {"errors", "model", "notes"},
     "present": {"errors", "model", "vault", "git"},
     "store": {"errors", "model", "config", "notes", "vault", "git"},
+    "formats": {"errors", "model", "config", "notes", "vault", "store", "present"},
     "ops": {"errors", "model", "config", "notes", "vault", "git", "present"},
-    "watch": {"errors", "model", "config", "notes", "vault", "git", "present", "store"},
+    "watch": {"errors", "model", "config", "notes", "vault", "git", "present", "store"}
+    | {"formats"},
     "cli": {"errors", "model", "config", "notes", "vault", "git", "present", "store", "ops"}
-    | {"watch", "__init__"},
+    | {"watch", "formats", "__init__"},
     "__init__": set(),
     "__main__": {"cli"},
 }

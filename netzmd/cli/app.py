@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "history": "netzmd.cli.history",
     "changes": "netzmd.cli.history",
     "templates": "netzmd.cli.templates",
+    "export": "netzmd.cli.export",
 }
 
 

@@ -207,6 +207,7 @@ class Watcher:
         self._config_error: str | None = None
         self._render_error: str | None = None
         self._write_error: str | None = None
+        self._ics_error: str | None = None
         self._written: bytes | None = None
         self._today: date = now().date()
         self._next_rescan = time.monotonic() + self.options.rescan_seconds
@@ -429,6 +430,7 @@ class Watcher:
         from netzmd.present.jinja import render_agenda
         from netzmd.store import queries
 
+        self._export_ics()
         days = self.options.days
         report, news = queries.agenda_report(
             self._index_(), self.config, self._today, days, stale=True
@@ -452,6 +454,25 @@ class Watcher:
         if written:
             self.stats.renders += 1
         return written, summary
+
+    def _export_ics(self) -> None:
+        """``ics_output``: keep the calendar feed current with the agenda (written only when
+        its content changes; a failure is reported like the agenda note's)."""
+        if not self.config.ics_output:
+            self._ics_error = None
+            return
+        from netzmd.formats.base import Network
+        from netzmd.formats.ics import IcsExporter
+        from netzmd.notes.atomic import write_if_changed
+
+        target = self.vault.root / os.path.expanduser(self.config.ics_output)
+        try:
+            data = IcsExporter().export(Network(self._index_(), self.config, self._today))
+            write_if_changed(target, data)
+        except OSError as exc:
+            self._ics_error = f"cannot write {target}: {exc.strerror or exc}"
+            return
+        self._ics_error = None
 
     def _reload_config(self, said: list[str]) -> None:
         from netzmd.config import load_config
@@ -490,6 +511,7 @@ class Watcher:
             (CONFIG_NAME, self._config_error),
             ("the agenda template", self._render_error),
             (self._agenda_display(), self._write_error),
+            (self.config.ics_output or "ics_output", self._ics_error),
         ):
             if message:
                 located = re.match(r"^[^\s:][^:]*:\d+: error: ", message)

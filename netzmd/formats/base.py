@@ -1,0 +1,164 @@
+"""What every format shares: the exporter and importer protocols, the network an exporter reads,
+and the stable identifiers (UIDs) that let a sync tool or a later import recognise a contact.
+
+An exporter is a class with a ``name``, a file ``suffix`` and ``export(network) -> bytes``; its
+options (ICS's ``include`` and ``days``) are keyword arguments of its constructor, each with a
+default, so that ``cls()`` exports everything with the usual settings (the contract suite in
+tests/test_formats_contract.py does exactly that for every registered exporter). An exporter
+that can also write one file per contact (vCard, for khard and vdirsyncer) is a
+``FolderExporter``.
+
+The importer side is a protocol only (no importer exists yet): an importer turns one file's
+bytes into ``Incoming`` people and ``Skipped`` rows; the one import engine (matching, the
+three-way rule, writing through the writer) is shared by all of them and is not part of a
+format.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from netzmd.config import Config
+    from netzmd.store.index import Index
+    from netzmd.store.queries import Filters
+
+# The namespace of every UID netzmd derives (uuid5 over it and a contact's id). Never change
+# it: every UID a calendar or address book has seen would change with it.
+NAMESPACE = uuid.UUID("6f1c6d3e-3c2a-5b8e-9d47-6e6574a6d6d0")
+
+# The kinds of event the calendar feed holds (``formats.ics``), here so that the command line
+# can check ``--include`` without loading icalendar.
+ICS_KINDS = ("birthdays", "dates", "follow-ups", "keep-in-touch")
+
+
+@dataclass(slots=True)
+class Network:
+    """What an exporter reads: the refreshed index, the settings, the day it exports for, and
+    which contacts (``filters``; archived ones are included unless the filters say otherwise).
+    Contacts are read from the index (their stored JSON), never by parsing every note; only a
+    note's free text (``body``) is read from its file, by the formats that export it."""
+
+    index: Index
+    config: Config
+    today: date
+    filters: Filters | None = None
+    _contacts: list[dict[str, Any]] | None = field(default=None, repr=False)
+
+    def contacts(self) -> list[dict[str, Any]]:
+        """Every contact's full JSON (as ``list --format json`` gives it: fields, dates,
+        interactions, follow-ups, cadence, next due), in name order."""
+        if self._contacts is None:
+            import json
+
+            from netzmd.store.queries import Filters, contacts_json
+
+            filters = self.filters if self.filters is not None else Filters(archived=True)
+            parts = contacts_json(self.index, self.config, self.today, filters)
+            self._contacts = json.loads(b"".join(parts))
+        return self._contacts
+
+    def body(self, path: str) -> str:
+        """The note's Markdown after its front matter, line ends as LF; "" when it cannot be
+        read now."""
+        from netzmd.notes.note import decode, split_front_matter
+
+        try:
+            data = (self.index.vault.root / path).read_bytes()
+        except OSError:
+            return ""
+        text = decode(path, data)[0]
+        if text is None:
+            return ""
+        text = text.replace("\r\n", "\n")
+        try:
+            _, _, body_line = split_front_matter(text)
+        except ValueError:
+            return ""
+        return "\n".join(text.split("\n")[body_line - 1 :])
+
+
+class Exporter(Protocol):
+    """Turns the network into one file's bytes. The same network and day give the same bytes."""
+
+    name: ClassVar[str]  # the subcommand: "vcard"
+    suffix: ClassVar[str]  # the usual file ending: ".vcf"
+
+    def export(self, network: Network) -> bytes: ...
+
+
+class FolderExporter(Exporter, Protocol):
+    """An exporter that can also write one file per contact."""
+
+    def export_each(self, network: Network) -> list[tuple[str, bytes]]:
+        """(file name, bytes) per contact; file names are unique and safe (no folders)."""
+        ...
+
+
+# --- the import side (protocol only: the importers come later) ---------------------------------
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One person as a source file has them, before matching. ``fields`` uses the note's keys
+    (``name``, ``company``, ``role``, ``emails``, ``phones``, ``linkedin``, ``birthday`` as
+    ``YYYY-MM-DD`` or ``--MM-DD``, ``city``, ``tags``, ``aliases``, ``met``); ``uid`` is the
+    source's stable id (a vCard UID), stored as ``uid:`` so that an export gives it back;
+    ``body`` is text for the note's body (a vCard NOTE); ``line`` where it starts in the file."""
+
+    fields: dict[str, Any]
+    uid: str | None = None
+    body: str = ""
+    line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A row or card that could not be read: ``file:line: reason``; the rest is imported."""
+
+    file: str
+    line: int
+    reason: str
+
+
+class Importer(Protocol):
+    """Reads one source file. ``sniff`` tells whether bytes look like this format (so that a
+    wrong file is refused with what was expected); ``read`` returns the people and what was
+    skipped, and raises ``NetzmdError`` naming the file when it is not this format at all."""
+
+    name: ClassVar[str]  # the subcommand: "linkedin"
+
+    def sniff(self, data: bytes, file: str) -> bool: ...
+
+    def read(self, data: bytes, file: str) -> tuple[list[Incoming], list[Skipped]]: ...
+
+
+# --- stable identifiers ------------------------------------------------------------------------
+
+
+def derived_uid(key: str) -> str:
+    """The UID netzmd derives for a contact's id (or path): the same on every run and device."""
+    return str(uuid.uuid5(NAMESPACE, key))
+
+
+def contact_uids(contacts: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each contact's UID by path: its ``uid:`` front-matter key when it has one (an import
+    stores it), else one derived from its id (the file name), so that renaming or adding other
+    notes changes no UID. A UID already taken (two notes with one id in different folders, a
+    ``uid:`` copied into a second note) is derived from the path instead, so every UID is
+    unique; which of the two keeps it goes by path order."""
+    rows = sorted(contacts, key=lambda c: str(c["path"]))
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for c in rows:
+        own = (c.get("fields") or {}).get("uid")
+        uid = own.strip() if isinstance(own, str) and own.strip() else derived_uid(str(c["id"]))
+        if uid in taken:
+            uid = derived_uid("path:" + str(c["path"]))
+        taken.add(uid)
+        out[str(c["path"])] = uid
+    return out
