@@ -109,10 +109,13 @@ def vcard(session: Session, output: str | None, circle: str | None, tags: tuple[
     a stable UID: the note's uid: field (an import keeps the source's), else one derived from
     the file name, so that a sync tool updates a card instead of adding it again.
 
-    A birthday without a year is written as Apple writes it,
-    BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15: vCard 3.0 has no year-less date, iPhones read only
-    this form, Android's CardDAV sync converts it, and any other program still reads the right
-    day, where vCard 4.0's --0415 would be an error that loses the birthday.
+    A birthday without a year is written in Apple's form (below), not as vCard 4.0's --0415:
+    vCard 3.0 has no year-less date, iPhones read only Apple's form, Android's CardDAV sync
+    converts it, and any other program still reads the right day, where --0415 would be an
+    error that loses the birthday.
+
+    \b
+      BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15
 
     A folder gets one file per contact named by its UID, as khard and vdirsyncer keep them;
     cards already there are rewritten only when they changed, and cards of contacts no longer
