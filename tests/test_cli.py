@@ -253,7 +253,7 @@ def test_the_written_settings_are_the_real_defaults(tmp_path: Path) -> None:
     assert Config().cadence == {"competence": "3m", "career": "1y", "publication": "6m"}
     first_table = next(i for i, line in enumerate(settings) if line.startswith("["))
     assert all("=" in line for line in settings[:first_table])
-    assert first_table == 4  # auto_commit, auto_commit_watch, agenda_note, news_days
+    assert first_table == 5  # auto_commit, auto_commit_watch, agenda_note, news_days, ics_output
 
 
 @pytest.mark.parametrize(
