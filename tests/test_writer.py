@@ -1279,6 +1279,8 @@ def test_a_body_edit_refuses_front_matter_that_is_never_closed() -> None:
         "---\ntags: [&a x, y]\n---\n",
         "---\ntags: [!!str x, y]\n---\n",
         "---\ntags:\n  - &a x\n  - y\n---\n",
+        "---\ntags: !!seq [x, y]\n---\n",
+        "---\ntags: &t [x, y]\n---\n",
     ],
 )
 def test_a_list_with_an_anchor_or_a_tag_is_rewritten_whole(text: str) -> None:
@@ -1371,3 +1373,44 @@ def test_a_log_entry_is_placed_among_the_log_items_only() -> None:
 def test_replacing_a_flow_value_keeps_the_comment_after_it(value: str) -> None:
     text = f"---\ncompany: {value}  # c\n---\n"
     assert "# c" in writer.set_field(text, "company", "X")
+
+
+def test_a_new_list_is_written_like_the_first_block_list_of_texts() -> None:
+    """The model is the first block list whose first item is text: not a list of mappings, not
+    a mapping, not a flow list."""
+    text = (
+        "---\ndates:\n  start: 2020-01-01\npeople:\n  - {n: 1}\n  - x\nflow: [a]\n"
+        "tags:\n    -  a\n---\n"
+    )
+    assert writer.set_field(text, "aliases", ["p", "q"]) == text.removesuffix("---\n") + (
+        "aliases:\n    -  p\n    -  q\n---\n"
+    )
+    assert writer.set_field("---\nname: x\n---\n", "aliases", ["p", "q"]) == (
+        "---\nname: x\naliases: [p, q]\n---\n"
+    )
+
+
+def test_a_new_list_item_is_written_like_the_first_item_with_a_value() -> None:
+    assert writer.set_field("---\ntags:\n  -   a\n---\n", "tags", ["a", "b"]) == (
+        "---\ntags:\n  -   a\n  -   b\n---\n"
+    )
+    assert writer.set_field("---\ntags:\n  -\n  -   a\n---\n", "tags", ["a", "b"]) == (
+        "---\ntags:\n  -   a\n  -   b\n---\n"
+    )
+
+
+def test_a_space_before_the_colon_stays() -> None:
+    assert writer.set_field("---\ncompany :\n  - a\n---\n", "company", "X") == (
+        "---\ncompany : X\n---\n"
+    )
+    assert writer.set_field("---\ncompany  :  # c\n---\n", "company", "X") == (
+        "---\ncompany  : X  # c\n---\n"
+    )
+
+
+def test_a_flow_list_over_several_lines_is_read_whole_for_its_separator() -> None:
+    """The separator of a flow list (", " or ",") is taken from all its lines, the middle too."""
+    text = "---\ntags: [a\n  ,b, c\n  ]\ncity: x\n---\n"
+    assert writer.set_field(text, "tags", ["a", "b", "c", "d"]) == (
+        "---\ntags: [a, b, c, d]\ncity: x\n---\n"
+    )
