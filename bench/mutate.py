@@ -50,7 +50,9 @@ MODULES: dict[str, list[str]] = {
     "netzmd/model/agenda.py": ["tests/test_agenda.py"],
     "netzmd/model/recurrence.py": ["tests/test_recurrence.py"],
     "netzmd/model/dates.py": ["tests/test_dates.py"],
-    "netzmd/notes/writer.py": ["tests/test_writer.py"],
+    "netzmd/notes/edit.py": ["tests/test_writer.py"],
+    "netzmd/notes/edit_front.py": ["tests/test_writer.py"],
+    "netzmd/notes/edit_body.py": ["tests/test_writer.py"],
 }
 
 # What is copied into each worker's scratch repository.
@@ -83,45 +85,45 @@ KNOWN_EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("agenda.py", "_due", "max((due - last).days, 1)", "max((due - last).days, 0)"): (
         "a cadence is at least one day, so due - last is never below 1"
     ),
-    ("writer.py", "_FrontMatter.append_at", "at > 1", "at > 0"): (
+    ("edit.py", "FrontMatter.append_at", "at > 1", "at > 0"): (
         "line 0 is the opening '---', never blank"
     ),
-    ("writer.py", "_Node", "flow: bool = False", "flow: bool = True"): (
+    ("edit.py", "Node", "flow: bool = False", "flow: bool = True"): (
         "every list and mapping node is made with flow=; no one reads it of a scalar"
     ),
-    ("writer.py", "_Node", "tangled: bool = False", "tangled: bool = True"): (
+    ("edit.py", "Node", "tangled: bool = False", "tangled: bool = True"): (
         "every node is made with tangled="
     ),
-    ("writer.py", "_Node.plain", "*", "*"): "dead code: the property is never read",
-    ("writer.py", "_FrontMatter.__init__", "close or 0", "close or -1"): (
+    ("edit.py", "Node.plain", "*", "*"): "dead code: the property is never read",
+    ("edit.py", "FrontMatter.__init__", "close or 0", "close or -1"): (
         "self.close is read only when the front matter exists (close is not None)"
     ),
-    ("writer.py", "_FrontMatter.__init__", "close or 0", "close or 1"): (
+    ("edit.py", "FrontMatter.__init__", "close or 0", "close or 1"): (
         "self.close is read only when the front matter exists (close is not None)"
     ),
     (
-        "writer.py",
+        "edit.py",
         "_entries.build",
         "raise EditError('the front matter ends inside a list or mapping')",
         "pass",
     ): "unreachable (pragma: no cover): the parser always closes what it opens",
     (
-        "writer.py",
+        "edit.py",
         "_entries.build",
         "raise EditError(f'unexpected YAML event {type(event).__name__}')",
         "pass",
     ): "unreachable (pragma: no cover): a document holds only these events",
-    ("writer.py", "_set_block_list", "strict=True", "strict=False"): (
+    ("edit_front.py", "_set_block_list", "strict=True", "strict=False"): (
         "zip over two slices of the same length (paired)"
     ),
-    ("writer.py", "same", "strict=True", "strict=False"): "the lengths are compared just before",
-    ("writer.py", "_same_meaning", "strict=True", "strict=False"): (
+    ("edit.py", "same", "strict=True", "strict=False"): "the lengths are compared just before",
+    ("edit_front.py", "_same_meaning", "strict=True", "strict=False"): (
         "the lengths are compared just before"
     ),
-    ("writer.py", "_Node.pairs", "strict=True", "strict=False"): (
+    ("edit.py", "Node.pairs", "strict=True", "strict=False"): (
         "a mapping's children are key, value, key, value, …: always an even number"
     ),
-    ("writer.py", "bump_last_contact", "old < when", "old <= when"): (
+    ("edit_front.py", "bump_last_contact", "old < when", "old <= when"): (
         "setting last_contact to the day it holds leaves the text as it is"
     ),
 }

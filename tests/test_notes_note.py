@@ -1166,7 +1166,7 @@ def _reference_fenced(lines: list[str]) -> list[bool]:
     )
 )  # fmt: skip
 def test_fences_follow_commonmark_in_the_reader_and_the_writer(lines: list[str]) -> None:
-    from netzmd.notes import writer
+    from netzmd.notes import edit, edit_body
 
     fenced = _reference_fenced(lines)
     text = "---\nname: F\n---\n" + "".join(f"{line}\n" for line in lines)
@@ -1175,7 +1175,7 @@ def test_fences_follow_commonmark_in_the_reader_and_the_writer(lines: list[str])
     tasks = [n + 4 for n, line in enumerate(lines) if line.startswith("- [ ]") and not fenced[n]]
     assert sorted(i.line for i in c.interactions) == dated
     assert [f.line for f in c.follow_ups] == tasks
-    _, seen = writer._body_lines(writer._Doc.of(text))
+    _, seen = edit_body._body_lines(edit.Doc.of(text))
     assert [index - 3 for index, _ in seen] == [n for n in range(len(lines)) if not fenced[n]]
 
 

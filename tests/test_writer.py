@@ -1,5 +1,6 @@
 """Writing notes without losing a byte: the golden corpus (every write command on awkward notes,
-exact expected bytes), the pure edits in ``netzmd.notes.writer``, and property tests."""
+exact expected bytes), the pure edits in ``netzmd.notes.edit``, ``edit_front`` and
+``edit_body``, and property tests."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from hypothesis import strategies as st
 
 from netzmd.cli import main
 from netzmd.errors import UsageError
-from netzmd.notes import writer
+from netzmd.notes import edit, edit_body, edit_front
+from netzmd.notes.edit import EditError
 from netzmd.notes.note import parse_note
-from netzmd.notes.writer import EditError
 
 CORPUS = Path(__file__).parent / "corpus_write"
 TODAY = "2026-11-27"
@@ -292,7 +293,7 @@ def test_changed_lines_are_only_the_intended_ones() -> None:
     ],
 )
 def test_yaml_scalar(text: str, written: str) -> None:
-    assert writer.yaml_scalar(text) == written
+    assert edit.yaml_scalar(text) == written
     for loader in (yaml.SafeLoader, yaml.BaseLoader):  # YAML 1.1, and no implicit types at all
         assert yaml.load(f"k: {written}\n", Loader=loader) == {"k": text}
     from netzmd.notes.yamlread import load_mapping
@@ -304,7 +305,7 @@ def test_yaml_scalar(text: str, written: str) -> None:
     ("text", "flow"), [("a, b", '"a, b"'), ("[x]", '"[x]"'), ("a:b", '"a:b"'), ("{", '"{"')]
 )
 def test_yaml_scalar_in_a_flow_list(text: str, flow: str) -> None:
-    assert writer.yaml_scalar(text, flow=True) == flow
+    assert edit.yaml_scalar(text, flow=True) == flow
     assert yaml.safe_load(f"k: [{flow}, z]") == {"k": [text, "z"]}
 
 
@@ -323,11 +324,11 @@ printable_text = st.text(
 def test_yaml_scalar_reads_back_everywhere(text: str) -> None:
     from netzmd.notes.yamlread import load_mapping
 
-    written = writer.yaml_scalar(text)
+    written = edit.yaml_scalar(text)
     assert "\n" not in written
     assert yaml.safe_load(f"k: {written}\n") == {"k": text}  # a YAML 1.1 reader
     assert load_mapping(f"k: {written}\n")[0] == {"k": text}  # netzmd
-    flow = writer.yaml_scalar(text, flow=True)
+    flow = edit.yaml_scalar(text, flow=True)
     assert yaml.safe_load(f"k: [{flow}, z]\n") == {"k": [text, "z"]}
 
 
@@ -335,17 +336,17 @@ def test_yaml_scalar_reads_back_everywhere(text: str) -> None:
 
 
 def test_value_for() -> None:
-    assert writer.value_for("tags", ["#a", "b", "a", ""]) == ["a", "b"]
-    assert writer.value_for("company", ["Bar", "AG"]) == "Bar AG"
-    assert writer.value_for("languages", ["de", "en"], existing=["de"]) == ["de", "en"]
-    assert writer.value_for("vouches", ["yes"]) is True
-    assert writer.value_for("archived", ["false"]) is False
-    assert writer.value_for("last_contact", ["2026-11-27"]) == date(2026, 11, 27)
-    assert writer.value_for("birthday", ["03-14"]) == "--03-14"
-    assert writer.value_for("birthday", ["1990-09-28"]) == date(1990, 9, 28)
-    assert writer.value_for("dates.kid", ["--02-29"]) == "--02-29"
-    assert writer.value_for("circle", ["Competence"]) == "competence"
-    assert writer.value_for("cadence", ["6w"]) == "6w"
+    assert edit.value_for("tags", ["#a", "b", "a", ""]) == ["a", "b"]
+    assert edit.value_for("company", ["Bar", "AG"]) == "Bar AG"
+    assert edit.value_for("languages", ["de", "en"], existing=["de"]) == ["de", "en"]
+    assert edit.value_for("vouches", ["yes"]) is True
+    assert edit.value_for("archived", ["false"]) is False
+    assert edit.value_for("last_contact", ["2026-11-27"]) == date(2026, 11, 27)
+    assert edit.value_for("birthday", ["03-14"]) == "--03-14"
+    assert edit.value_for("birthday", ["1990-09-28"]) == date(1990, 9, 28)
+    assert edit.value_for("dates.kid", ["--02-29"]) == "--02-29"
+    assert edit.value_for("circle", ["Competence"]) == "competence"
+    assert edit.value_for("cadence", ["6w"]) == "6w"
 
 
 @pytest.mark.parametrize(
@@ -368,21 +369,21 @@ def test_value_for() -> None:
 )
 def test_value_for_refuses(key: str, values: list[str], message: str) -> None:
     with pytest.raises(UsageError, match=message):
-        writer.value_for(key, values)
+        edit.value_for(key, values)
 
 
 def test_file_name_for() -> None:
-    assert writer.file_name_for("Jane Doe") == "Jane Doe"
-    assert writer.file_name_for('AC/DC: "Live" #1 [b] ^x <y> | a\\b * ?') == (
+    assert edit.file_name_for("Jane Doe") == "Jane Doe"
+    assert edit.file_name_for('AC/DC: "Live" #1 [b] ^x <y> | a\\b * ?') == (
         "AC-DC- -Live- -1 -b- -x -y- - a-b - -"
     )
-    assert writer.file_name_for("  .hidden. ") == "hidden"
-    assert writer.file_name_for("CON") == "CON_"
-    assert writer.file_name_for("Zoe\u0308") == "Zoë"  # NFC
+    assert edit.file_name_for("  .hidden. ") == "hidden"
+    assert edit.file_name_for("CON") == "CON_"
+    assert edit.file_name_for("Zoe\u0308") == "Zoë"  # NFC
     with pytest.raises(UsageError):
-        writer.file_name_for("...")
+        edit.file_name_for("...")
     with pytest.raises(UsageError, match="too long"):
-        writer.file_name_for("x" * 300)
+        edit.file_name_for("x" * 300)
 
 
 # --- Property tests: generated front matter and bodies ------------------------------------------
@@ -428,7 +429,7 @@ def empty_item_list(
         if slot is None:
             lines.append(dash + draw(st.sampled_from(EMPTY_ITEM_TAILS)))
         else:
-            lines.append(f"{dash} {writer.yaml_scalar(slot)}")
+            lines.append(f"{dash} {edit.yaml_scalar(slot)}")
     return lines, slots
 
 
@@ -446,12 +447,12 @@ def entries(draw: st.DrawFn, key: str) -> tuple[list[str], Any]:
             lines, value = empty_item_list(draw, key, items)
             return [lines[0] + comment, *lines[1:]], value
         if style == "scalar":
-            return [f"{key}: {writer.yaml_scalar(items[0])}{comment}"], items[0]
+            return [f"{key}: {edit.yaml_scalar(items[0])}{comment}"], items[0]
         if style == "flow":
-            flow = ", ".join(writer.yaml_scalar(i, flow=True) for i in items)
+            flow = ", ".join(edit.yaml_scalar(i, flow=True) for i in items)
             return [f"{key}: [{flow}]{comment}"], items
         dash = "  - " if style == "block" else "- "
-        return [f"{key}:{comment}"] + [dash + writer.yaml_scalar(i) for i in items], items
+        return [f"{key}:{comment}"] + [dash + edit.yaml_scalar(i) for i in items], items
     style = draw(st.sampled_from(["plain", "single", "double", "empty", "literal"]))
     value = draw(words)
     if style == "empty":
@@ -463,8 +464,8 @@ def entries(draw: st.DrawFn, key: str) -> tuple[list[str], Any]:
     if style == "single":
         return [f"{key}: '{value.replace(chr(39), chr(39) * 2)}'{comment}"], value
     if style == "double":
-        return [f"{key}: {writer.quote(value)}{comment}"], value
-    return [f"{key}: {writer.yaml_scalar(value)}{comment}"], value
+        return [f"{key}: {edit.quote(value)}{comment}"], value
+    return [f"{key}: {edit.yaml_scalar(value)}{comment}"], value
 
 
 @st.composite
@@ -533,15 +534,15 @@ def test_set_changes_only_its_key(data: st.DataObject) -> None:
     assume_readable(text)
     key = data.draw(st.sampled_from(KEYS))
     value = data.draw(new_value(key))
-    before_fields = writer.read_fields(text)
-    new = writer.set_field(text, key, value)
-    after_fields = writer.read_fields(new)
+    before_fields = edit.read_fields(text)
+    new = edit_front.set_field(text, key, value)
+    after_fields = edit.read_fields(new)
     # reads back as intended; nothing else in the front matter changed, nor its order
-    assert writer.same(after_fields[key], value)
+    assert edit.same(after_fields[key], value)
     expected = dict(before_fields)
     expected[key] = value
     assert list(after_fields) == list(expected)
-    assert all(writer.same(after_fields[k], expected[k]) for k in expected if k != key)
+    assert all(edit.same(after_fields[k], expected[k]) for k in expected if k != key)
     assert parse_note("n.md", new.encode()).ok
     assert new.startswith("\ufeff") == text.startswith("\ufeff")
     old_lines, new_lines = split(text), split(new)
@@ -561,9 +562,9 @@ def test_set_changes_only_its_key(data: st.DataObject) -> None:
     else:  # a new front matter on top
         assert new.removeprefix("\ufeff").endswith(text.removeprefix("\ufeff"))
     # setting it again, or to the value it had, writes nothing
-    assert writer.set_field(new, key, value) == new
+    assert edit_front.set_field(new, key, value) == new
     if key in before_fields and before_fields[key] is not None:
-        assert writer.set_field(text, key, before_fields[key]) == text
+        assert edit_front.set_field(text, key, before_fields[key]) == text
 
 
 @given(st.data())
@@ -573,16 +574,16 @@ def test_unset_removes_only_its_lines(data: st.DataObject) -> None:
     text: str = note["text"]
     assume_readable(text)
     key = data.draw(st.sampled_from(KEYS))
-    new = writer.unset_field(text, key)
+    new = edit_front.unset_field(text, key)
     if key not in note["spans"]:
         assert new == text
         return
     start, end = note["spans"][key]
     old_lines = split(text)
     assert split(new) == old_lines[:start] + old_lines[end + 1 :]
-    fields = writer.read_fields(text)
+    fields = edit.read_fields(text)
     del fields[key]
-    assert writer.same(writer.read_fields(new), fields)
+    assert edit.same(edit.read_fields(new), fields)
 
 
 @given(st.data())
@@ -609,18 +610,18 @@ def test_lists_with_empty_items_are_edited_byte_minimally(data: st.DataObject) -
     else:
         value = data.draw(st.lists(words, min_size=1, max_size=3, unique=True))
     target = "emails" if mode == "new key" else key
-    new = writer.set_field(text, target, value)
-    fields = writer.read_fields(new)
-    assert writer.same(fields[target], value)
+    new = edit_front.set_field(text, target, value)
+    fields = edit.read_fields(new)
+    assert edit.same(fields[target], value)
     assert {k: v for k, v in fields.items() if k != target} == {
-        k: v for k, v in writer.read_fields(text).items() if k != target
+        k: v for k, v in edit.read_fields(text).items() if k != target
     }
     old_lines, new_lines = text.split(eol), new.split(eol)
     head, tail = len(before) + 1, len(after) + 1  # the key line stays too
     assert new_lines[:head] == old_lines[:head]
     if mode == "new key":  # a new list at the end, in the style of the one with empty items
         at = len(old_lines) - len(after)  # after "circle: career", before "---"
-        made = ["emails:"] + [f"{dash} {writer.yaml_scalar(v)}" for v in value]
+        made = ["emails:"] + [f"{dash} {edit.yaml_scalar(v)}" for v in value]
         assert new_lines == old_lines[:at] + made + old_lines[at:]
         return
     assert new_lines[-tail:] == old_lines[-tail:]
@@ -637,8 +638,8 @@ def test_lists_with_empty_items_are_edited_byte_minimally(data: st.DataObject) -
     # the lines that changed are at most the empty items and the new values
     empties = len([line for line in old_list if line not in new_list])
     assert len(made) <= len(value) and empties <= len(old_list) - len(comments)
-    assert writer.set_field(new, target, value) == new
-    unset = writer.unset_field(text, key)
+    assert edit_front.set_field(new, target, value) == new
+    unset = edit_front.unset_field(text, key)
     assert unset.split(eol) == old_lines[: head - 1] + old_lines[-tail:]
 
 
@@ -664,7 +665,7 @@ def test_log_keeps_date_order(
     lines += [f"- {d.isoformat()} entry {i}" for i, d in enumerate(ordered)]
     lines += ["", "## Follow-ups", "", "- [ ] something"]
     text = eol.join(lines) + (eol if final else "")
-    new = writer.add_log_entry(text, when, "call", "new one", ["[[Jane Doe]]"])
+    new = edit_body.add_log_entry(text, when, "call", "new one", ["[[Jane Doe]]"])
     new_lines = split(new)
     added = [i for i, line in enumerate(new_lines) if "new one" in line]
     assert len(added) == 1
@@ -741,8 +742,8 @@ def test_log_keeps_date_order(
     ],
 )  # fmt: skip
 def test_set_field_shapes(before: str, key: str, value: Any, after: str) -> None:
-    assert writer.set_field(before, key, value) == after
-    assert writer.set_field(after, key, value) == after
+    assert edit_front.set_field(before, key, value) == after
+    assert edit_front.set_field(after, key, value) == after
 
 
 @pytest.mark.parametrize(
@@ -759,7 +760,7 @@ def test_set_field_shapes(before: str, key: str, value: Any, after: str) -> None
     ],
 )  # fmt: skip
 def test_unset_field_shapes(before: str, key: str, after: str) -> None:
-    assert writer.unset_field(before, key) == after
+    assert edit_front.unset_field(before, key) == after
 
 
 @pytest.mark.parametrize(
@@ -780,29 +781,29 @@ def test_set_field_refuses_what_it_cannot_do_safely(
     text: str, key: str, value: Any, message: str | None
 ) -> None:
     if message is None:
-        assert writer.read_fields(writer.set_field(text, key, value))[key] == value
+        assert edit.read_fields(edit_front.set_field(text, key, value))[key] == value
         return
     with pytest.raises(EditError, match=message):
-        writer.set_field(text, key, value)
+        edit_front.set_field(text, key, value)
 
 
 def test_a_comment_that_would_join_a_block_scalar_is_refused() -> None:
     text = "---\nnotes: |\n  a\ntags: [x]\n  # about the tags\ncity: y\n---\n"
     with pytest.raises(EditError, match="check notes"):
-        writer.unset_field(text, "tags")
+        edit_front.unset_field(text, "tags")
 
 
 def test_bump_last_contact() -> None:
     text = "---\nlast_contact: 2026-01-01   # manual\n---\n"
-    assert writer.bump_last_contact(text, date(2026, 2, 1)) == (
+    assert edit_front.bump_last_contact(text, date(2026, 2, 1)) == (
         "---\nlast_contact: 2026-02-01   # manual\n---\n"
     )
-    assert writer.bump_last_contact(text, date(2025, 2, 1)) == text
-    assert writer.bump_last_contact("---\nname: x\n---\n", date(2026, 2, 1)) == (
+    assert edit_front.bump_last_contact(text, date(2025, 2, 1)) == text
+    assert edit_front.bump_last_contact("---\nname: x\n---\n", date(2026, 2, 1)) == (
         "---\nname: x\n---\n"
     )
     unreadable = "---\nlast_contact: last week\n---\n"
-    assert writer.bump_last_contact(unreadable, date(2026, 2, 1)) == unreadable
+    assert edit_front.bump_last_contact(unreadable, date(2026, 2, 1)) == unreadable
 
 
 @pytest.mark.parametrize(
@@ -830,7 +831,7 @@ def test_bump_last_contact() -> None:
     ],
 )  # fmt: skip
 def test_log_entry_placement(before: str, after: str) -> None:
-    assert writer.add_log_entry(before, date(2026, 11, 27), None, "hi") == after
+    assert edit_body.add_log_entry(before, date(2026, 11, 27), None, "hi") == after
 
 
 @pytest.mark.parametrize(
@@ -845,31 +846,31 @@ def test_log_entry_placement(before: str, after: str) -> None:
 def test_tick_follow_up(line: str, ticked: str) -> None:
     for eol in ("\n", "\r\n"):
         text = f"---{eol}name: x{eol}---{eol}{line}{eol}- [ ] other{eol}"
-        assert writer.tick_follow_up(text, 4, date(2026, 11, 27)) == text.replace(line, ticked)
+        assert edit_body.tick_follow_up(text, 4, date(2026, 11, 27)) == text.replace(line, ticked)
 
 
 @pytest.mark.parametrize(("line", "message"), [(1, "not an open task"), (9, "not in the note")])
 def test_tick_follow_up_refuses(line: int, message: str) -> None:
     with pytest.raises(EditError, match=message):
-        writer.tick_follow_up("- [x] done\n- [ ] open\n", line, date(2026, 11, 27))
+        edit_body.tick_follow_up("- [x] done\n- [ ] open\n", line, date(2026, 11, 27))
 
 
 def test_add_follow_up_after_the_last_task_of_its_section() -> None:
     text = "## Follow-ups\n\n- [ ] a\n  - [ ] sub\n- [x] b\n\n## Follow up later\n"
-    assert writer.add_follow_up(text, "c", date(2026, 12, 1)) == (
+    assert edit_body.add_follow_up(text, "c", date(2026, 12, 1)) == (
         "## Follow-ups\n\n- [ ] a\n  - [ ] sub\n- [x] b\n- [ ] c 📅 2026-12-01\n\n"
         "## Follow up later\n"
     )
-    assert writer.add_follow_up("body\n", "c", None) == "body\n\n## Follow-ups\n\n- [ ] c\n"
+    assert edit_body.add_follow_up("body\n", "c", None) == "body\n\n## Follow-ups\n\n- [ ] c\n"
 
 
 def test_read_fields_refuses_unreadable_front_matter() -> None:
     with pytest.raises(EditError, match="line 3"):
-        writer.read_fields("---\na: 1\na: 2\n---\n")
+        edit.read_fields("---\na: 1\na: 2\n---\n")
     with pytest.raises(EditError, match="not a mapping"):
-        writer.read_fields("---\n- a\n---\n")
-    assert writer.read_fields("---\n---\n") == {}
-    assert writer.read_fields("\ufeff---\r\nd: 2026-01-01\r\n---\r\n") == {"d": date(2026, 1, 1)}
+        edit.read_fields("---\n- a\n---\n")
+    assert edit.read_fields("---\n---\n") == {}
+    assert edit.read_fields("\ufeff---\r\nd: 2026-01-01\r\n---\r\n") == {"d": date(2026, 1, 1)}
 
 
 # --- recurring follow-ups (🔁) ------------------------------------------------------------------
@@ -921,7 +922,7 @@ def test_recurring_task_gets_its_next_occurrence_above(
             f"---{eol}name: x{eol}---{eol}- [ ] first{eol}{task}{eol}- [x] old ✅ 2026-01-01{eol}"
         )
         lines = text.split(eol)
-        assert writer.tick_follow_up(text, 5, _DAY).split(eol) == [
+        assert edit_body.tick_follow_up(text, 5, _DAY).split(eol) == [
             *lines[:4],
             following,
             ticked,
@@ -940,7 +941,7 @@ def test_recurring_task_with_a_rule_netzmd_cannot_follow_is_not_ticked(
     task: str, message: str
 ) -> None:
     with pytest.raises(EditError, match=message):
-        writer.tick_follow_up(f"{task}\n", 1, _DAY)
+        edit_body.tick_follow_up(f"{task}\n", 1, _DAY)
 
 
 # --- the after-edit safety checks: each guard fires on a faulty edit -----------------------------
@@ -958,9 +959,9 @@ NOTE = (
 def _corrupt_section(
     monkeypatch: pytest.MonkeyPatch, corrupt: Any, *, line: Any = None
 ) -> list[str]:
-    """Wrap ``writer._add_to_section``: ``line(text)`` changes the line it adds, ``corrupt(doc)``
+    """Wrap ``edit_body._add_to_section``: ``line(text)`` changes the line it adds, ``corrupt(doc)``
     changes the document after it."""
-    original = writer._add_to_section
+    original = edit_body._add_to_section
     calls: list[str] = []
 
     def faulty(doc: Any, title: Any, heading: str, text: str, place: Any) -> None:
@@ -969,7 +970,7 @@ def _corrupt_section(
         if corrupt is not None:
             corrupt(doc)
 
-    monkeypatch.setattr(writer, "_add_to_section", faulty)
+    monkeypatch.setattr(edit_body, "_add_to_section", faulty)
     return calls
 
 
@@ -997,9 +998,9 @@ def test_body_edits_refuse_to_change_the_bom_or_front_matter(
 ) -> None:
     calls = _corrupt_section(monkeypatch, corrupt)
     with pytest.raises(EditError, match=message):
-        writer.add_log_entry(NOTE, date(2026, 11, 20), "lunch", "pasta")
+        edit_body.add_log_entry(NOTE, date(2026, 11, 20), "lunch", "pasta")
     with pytest.raises(EditError, match=message):
-        writer.add_follow_up(NOTE, "call", date(2026, 12, 5))
+        edit_body.add_follow_up(NOTE, "call", date(2026, 12, 5))
     assert len(calls) == 2  # the faulty edit ran each time
 
 
@@ -1012,7 +1013,7 @@ def test_the_bom_guard_compares_the_bom_itself(monkeypatch: pytest.MonkeyPatch) 
 
     _corrupt_section(monkeypatch, add_bom)
     with pytest.raises(EditError, match="would change the front matter"):
-        writer.add_log_entry(plain, date(2026, 11, 20), None, "pasta")
+        edit_body.add_log_entry(plain, date(2026, 11, 20), None, "pasta")
 
 
 @pytest.mark.parametrize(
@@ -1031,7 +1032,7 @@ def test_a_log_entry_that_does_not_read_back_is_refused(
 ) -> None:
     _corrupt_section(monkeypatch, corrupt, line=line)
     with pytest.raises(EditError, match="the log entry would not read back as written"):
-        writer.add_log_entry(NOTE, date(2026, 11, 20), "lunch", "pasta")
+        edit_body.add_log_entry(NOTE, date(2026, 11, 20), "lunch", "pasta")
 
 
 @pytest.mark.parametrize(
@@ -1049,17 +1050,17 @@ def test_a_follow_up_that_does_not_read_back_is_refused(
 ) -> None:
     _corrupt_section(monkeypatch, corrupt, line=line)
     with pytest.raises(EditError, match="the follow-up would not read back as written"):
-        writer.add_follow_up(NOTE, "call", date(2026, 12, 5))
+        edit_body.add_follow_up(NOTE, "call", date(2026, 12, 5))
 
 
 def _corrupt_set_top(monkeypatch: pytest.MonkeyPatch, corrupt: Any) -> None:
-    original = writer._set_top
+    original = edit_front._set_top
 
     def faulty(doc: Any, key: str, value: Any) -> None:
         original(doc, key, value)
         corrupt(doc)
 
-    monkeypatch.setattr(writer, "_set_top", faulty)
+    monkeypatch.setattr(edit_front, "_set_top", faulty)
 
 
 @pytest.mark.parametrize(
@@ -1088,45 +1089,49 @@ def test_front_matter_edits_that_do_not_read_back_are_refused(
 ) -> None:
     _corrupt_set_top(monkeypatch, corrupt)
     with pytest.raises(EditError, match=message):
-        writer.set_field(NOTE, "city", "Hamburg")
+        edit_front.set_field(NOTE, "city", "Hamburg")
 
 
 def test_unset_that_does_not_read_back_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Shifty(writer._Doc):  # type: ignore[misc]
+    class Shifty(edit.Doc):  # type: ignore[misc]
         __slots__ = ()
 
         def text(self) -> str:
             return super().text().replace("tags: [a, b]", "tags: [a]")
 
-    monkeypatch.setattr(writer, "_Doc", Shifty)
+    monkeypatch.setattr(edit_front, "Doc", Shifty)
     with pytest.raises(EditError, match=r"would not read back as intended \(check tags\)"):
-        writer.unset_field(NOTE, "company")
+        edit_front.unset_field(NOTE, "company")
 
 
 def test_a_tick_that_does_not_read_back_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "- [ ] call 🔁 every week 📅 2026-11-30\n- [ ] other\n"
     # the next occurrence written as done
-    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: "- [x] call 🔁 every week")
+    monkeypatch.setattr(
+        edit_body, "next_occurrence", lambda task, today: "- [x] call 🔁 every week"
+    )
     with pytest.raises(EditError, match="the next occurrence would not read back as written"):
-        writer.tick_follow_up(text, 1, _DAY)
+        edit_body.tick_follow_up(text, 1, _DAY)
     # the next occurrence with another text
-    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: "- [ ] fall 🔁 every week")
+    monkeypatch.setattr(
+        edit_body, "next_occurrence", lambda task, today: "- [ ] fall 🔁 every week"
+    )
     with pytest.raises(EditError, match="the next occurrence would not read back as written"):
-        writer.tick_follow_up(text, 1, _DAY)
+        edit_body.tick_follow_up(text, 1, _DAY)
     # two lines where one was meant: the ticked task is not where it should be
-    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: "- [ ] a\n- [ ] b")
+    monkeypatch.setattr(edit_body, "next_occurrence", lambda task, today: "- [ ] a\n- [ ] b")
     with pytest.raises(EditError, match="the ticked task would not read back as done"):
-        writer.tick_follow_up(text, 1, _DAY)
+        edit_body.tick_follow_up(text, 1, _DAY)
     # no next occurrence but a line added all the same: the other task moved
-    monkeypatch.setattr(writer, "next_occurrence", lambda task, today: None)
-    original = writer._Doc.text
+    monkeypatch.setattr(edit_body, "next_occurrence", lambda task, today: None)
+    original = edit.Doc.text
 
     def with_extra(self: Any) -> str:
         return original(self) + "- [ ] other\n"
 
-    monkeypatch.setattr(writer._Doc, "text", with_extra)
+    monkeypatch.setattr(edit.Doc, "text", with_extra)
     with pytest.raises(EditError, match="the ticked task would not read back as done"):
-        writer.tick_follow_up(text, 1, _DAY)
+        edit_body.tick_follow_up(text, 1, _DAY)
 
 
 def test_a_faulty_edit_through_the_command_line_writes_nothing(
@@ -1165,17 +1170,17 @@ def test_replacing_a_block_list_item_keeps_its_line_quoting_and_comment() -> Non
         '  - "speaker"\n'
         "city: Hamburg\n---\n"
     )
-    new = writer.set_field(text, "tags", ["ex-colleague", "golang", "speaker"])
+    new = edit_front.set_field(text, "tags", ["ex-colleague", "golang", "speaker"])
     assert new == text.replace(
         "  - python           # replace me", "  - golang           # replace me"
     )
     # a quoted value replaced: written as it needs to be, the comment kept in its column
-    new = writer.set_field(text, "tags", ["ex-colleague", "go: lang", "speaker"])
+    new = edit_front.set_field(text, "tags", ["ex-colleague", "go: lang", "speaker"])
     assert new == text.replace(
         "  - python           # replace me", '  - "go: lang"       # replace me'
     )
     # two replaced, one dropped: the comment line between items stays
-    new = writer.set_field(text, "tags", ["a", "b"])
+    new = edit_front.set_field(text, "tags", ["a", "b"])
     assert new == (
         "---\nname: Max\ntags:\n"
         "  - a                # from Acme\n"
@@ -1187,11 +1192,11 @@ def test_replacing_a_block_list_item_keeps_its_line_quoting_and_comment() -> Non
 
 def test_replacing_a_flow_list_item_keeps_the_quoting_of_the_others() -> None:
     text = "---\ntags: ['ex-colleague', \"cloud\", python]  # mine\n---\n"
-    new = writer.set_field(text, "tags", ["ex-colleague", "cloud", "golang"])
+    new = edit_front.set_field(text, "tags", ["ex-colleague", "cloud", "golang"])
     assert new == "---\ntags: ['ex-colleague', \"cloud\", golang]  # mine\n---\n"
     tight = "---\ntags: [ a,b ]\n---\n"
-    assert writer.set_field(tight, "tags", ["a", "c"]) == "---\ntags: [ a,c ]\n---\n"
-    assert writer.set_field(tight, "tags", []) == "---\ntags: []\n---\n"
+    assert edit_front.set_field(tight, "tags", ["a", "c"]) == "---\ntags: [ a,c ]\n---\n"
+    assert edit_front.set_field(tight, "tags", []) == "---\ntags: []\n---\n"
 
 
 # --- edges a mutation run found unpinned ---------------------------------------------------------
@@ -1223,8 +1228,8 @@ def test_replacing_a_flow_list_item_keeps_the_quoting_of_the_others() -> None:
 )
 def test_printable_at_the_edges_of_its_ranges(cp: int, printable: bool) -> None:
     ch = chr(cp)
-    assert writer._printable(ch) is printable
-    written = writer.yaml_scalar(f"a{ch}b")
+    assert edit._printable(ch) is printable
+    written = edit.yaml_scalar(f"a{ch}b")
     if printable:
         assert written == f"a{ch}b"
     else:
@@ -1233,18 +1238,18 @@ def test_printable_at_the_edges_of_its_ranges(cp: int, printable: bool) -> None:
 
 
 def test_file_name_for_allows_exactly_240_bytes() -> None:
-    assert writer.file_name_for("x" * 237) == "x" * 237  # + ".md": 240 bytes
+    assert edit.file_name_for("x" * 237) == "x" * 237  # + ".md": 240 bytes
     with pytest.raises(UsageError, match="over 240 bytes"):
-        writer.file_name_for("x" * 238)
-    assert writer.file_name_for("ü" * 118 + "x") == "ü" * 118 + "x"  # 237 bytes in UTF-8
+        edit.file_name_for("x" * 238)
+    assert edit.file_name_for("ü" * 118 + "x") == "ü" * 118 + "x"  # 237 bytes in UTF-8
     with pytest.raises(UsageError, match="over 240 bytes"):
-        writer.file_name_for("ü" * 119)
+        edit.file_name_for("ü" * 119)
 
 
 def test_plain_is_safe_outside_a_flow_list_by_default() -> None:
-    assert writer.plain_is_safe("a, b") is True
-    assert writer.plain_is_safe("a, b", flow=True) is False
-    assert writer.plain_is_safe("[x]") is False
+    assert edit.plain_is_safe("a, b") is True
+    assert edit.plain_is_safe("a, b", flow=True) is False
+    assert edit.plain_is_safe("[x]") is False
 
 
 @pytest.mark.parametrize(
@@ -1262,15 +1267,15 @@ def test_plain_is_safe_outside_a_flow_list_by_default() -> None:
     ],
 )
 def test_show(value: Any, shown: str) -> None:
-    assert writer.show(value) == shown
+    assert edit.show(value) == shown
 
 
 def test_a_body_edit_refuses_front_matter_that_is_never_closed() -> None:
     text = "---\nname: Max\n\n## Log\n"
     with pytest.raises(EditError, match="the front matter opened on line 1 is never closed"):
-        writer.add_log_entry(text, date(2026, 11, 20), None, "pasta")
+        edit_body.add_log_entry(text, date(2026, 11, 20), None, "pasta")
     with pytest.raises(EditError, match="never closed"):
-        writer.add_follow_up(text, "call", None)
+        edit_body.add_follow_up(text, "call", None)
 
 
 @pytest.mark.parametrize(
@@ -1285,14 +1290,14 @@ def test_a_body_edit_refuses_front_matter_that_is_never_closed() -> None:
 )
 def test_a_list_with_an_anchor_or_a_tag_is_rewritten_whole(text: str) -> None:
     """Items are edited in place only in plain lists: an anchor or tag is not carried over."""
-    assert writer.set_field(text, "tags", ["x", "z"]) == "---\ntags: [x, z]\n---\n"
+    assert edit_front.set_field(text, "tags", ["x", "z"]) == "---\ntags: [x, z]\n---\n"
 
 
 def test_a_list_of_the_same_meaning_is_left_as_written() -> None:
     """A date written unquoted in a list of texts is the same text: nothing to do."""
     text = "---\ntags: [2026-01-01, a]\n---\n"
-    assert writer.set_field(text, "tags", ["2026-01-01", "a"]) == text
-    assert writer.set_field(text, "tags", ["b", "a"]) == "---\ntags: [b, a]\n---\n"
+    assert edit_front.set_field(text, "tags", ["2026-01-01", "a"]) == text
+    assert edit_front.set_field(text, "tags", ["b", "a"]) == "---\ntags: [b, a]\n---\n"
 
 
 @pytest.mark.xfail(
@@ -1303,8 +1308,8 @@ def test_a_list_of_the_same_meaning_is_left_as_written() -> None:
 )
 def test_changing_a_list_that_holds_an_unquoted_date_keeps_the_date_as_text() -> None:
     text = "---\ntags: [2026-01-01, a]\n---\n"
-    new = writer.set_field(text, "tags", ["2026-01-01", "b"])
-    assert writer.read_fields(new) == {"tags": ["2026-01-01", "b"]}
+    new = edit_front.set_field(text, "tags", ["2026-01-01", "b"])
+    assert edit.read_fields(new) == {"tags": ["2026-01-01", "b"]}
 
 
 @pytest.mark.parametrize(
@@ -1324,13 +1329,15 @@ def test_changing_a_list_that_holds_an_unquoted_date_keeps_the_date_as_text() ->
 )
 def test_replacing_a_value_of_any_shape_by_one_line(before: str, after: str) -> None:
     text = f"---\n{before}role: x\n---\n"
-    assert writer.set_field(text, "company", "X") == f"---\n{after}role: x\n---\n"
+    assert edit_front.set_field(text, "company", "X") == f"---\n{after}role: x\n---\n"
 
 
 def test_replacing_a_block_list_item_over_two_lines() -> None:
     text = '---\ntags:\n  - "long\n    item"  \n  - b\ncity: x\n---\n'
-    assert writer.set_field(text, "tags", ["x", "b"]) == "---\ntags:\n  - x\n  - b\ncity: x\n---\n"
-    assert writer.set_field(text, "tags", ["b"]) == "---\ntags:\n  - b\ncity: x\n---\n"
+    assert (
+        edit_front.set_field(text, "tags", ["x", "b"]) == "---\ntags:\n  - x\n  - b\ncity: x\n---\n"
+    )
+    assert edit_front.set_field(text, "tags", ["b"]) == "---\ntags:\n  - b\ncity: x\n---\n"
 
 
 def test_a_log_entry_goes_into_the_log_section_between_others() -> None:
@@ -1338,16 +1345,18 @@ def test_a_log_entry_goes_into_the_log_section_between_others() -> None:
         "## Notes\n\n- 2026-03-01 noted, not logged\n\n## Log\n\n- 2026-01-01 a\n\n"
         "## Follow-ups\n\n- [ ] x\n"
     )
-    assert writer.add_log_entry(text, date(2026, 2, 1), None, "b") == text.replace(
+    assert edit_body.add_log_entry(text, date(2026, 2, 1), None, "b") == text.replace(
         "- 2026-01-01 a\n", "- 2026-01-01 a\n- 2026-02-01 b\n"
     )
-    assert writer.add_follow_up(text, "y", None) == text + "- [ ] y\n"
+    assert edit_body.add_follow_up(text, "y", None) == text + "- [ ] y\n"
 
 
 def test_a_block_list_item_over_two_lines_that_stays_keeps_its_lines() -> None:
     text = '---\ntags:\n  - "long\n    item"  # c\n  - b\ncity: x\n---\n'
-    assert writer.set_field(text, "tags", ["long item", "c"]) == text.replace("  - b\n", "  - c\n")
-    assert writer.set_field(text, "tags", ["a", "long item"]) == text.replace(
+    assert edit_front.set_field(text, "tags", ["long item", "c"]) == text.replace(
+        "  - b\n", "  - c\n"
+    )
+    assert edit_front.set_field(text, "tags", ["a", "long item"]) == text.replace(
         'tags:\n  - "long', 'tags:\n  - a\n  - "long'
     ).replace("  - b\n", "")
 
@@ -1358,7 +1367,7 @@ def test_a_log_entry_is_placed_among_the_log_items_only() -> None:
         "## Notes\n\nintro\n- 2026-03-01 noted, not logged\n\n## Log\n\n- 2026-01-01 a\n\n"
         "## Follow-ups\n\n- [ ] x\n"
     )
-    assert writer.add_log_entry(text, date(2026, 2, 1), None, "b") == text.replace(
+    assert edit_body.add_log_entry(text, date(2026, 2, 1), None, "b") == text.replace(
         "- 2026-01-01 a\n", "- 2026-01-01 a\n- 2026-02-01 b\n"
     )
 
@@ -1372,7 +1381,7 @@ def test_a_log_entry_is_placed_among_the_log_items_only() -> None:
 @pytest.mark.parametrize("value", ["[a, b]", "{a: b}"])
 def test_replacing_a_flow_value_keeps_the_comment_after_it(value: str) -> None:
     text = f"---\ncompany: {value}  # c\n---\n"
-    assert "# c" in writer.set_field(text, "company", "X")
+    assert "# c" in edit_front.set_field(text, "company", "X")
 
 
 def test_a_new_list_is_written_like_the_first_block_list_of_texts() -> None:
@@ -1382,28 +1391,28 @@ def test_a_new_list_is_written_like_the_first_block_list_of_texts() -> None:
         "---\ndates:\n  start: 2020-01-01\npeople:\n  - {n: 1}\n  - x\nflow: [a]\n"
         "tags:\n    -  a\n---\n"
     )
-    assert writer.set_field(text, "aliases", ["p", "q"]) == text.removesuffix("---\n") + (
+    assert edit_front.set_field(text, "aliases", ["p", "q"]) == text.removesuffix("---\n") + (
         "aliases:\n    -  p\n    -  q\n---\n"
     )
-    assert writer.set_field("---\nname: x\n---\n", "aliases", ["p", "q"]) == (
+    assert edit_front.set_field("---\nname: x\n---\n", "aliases", ["p", "q"]) == (
         "---\nname: x\naliases: [p, q]\n---\n"
     )
 
 
 def test_a_new_list_item_is_written_like_the_first_item_with_a_value() -> None:
-    assert writer.set_field("---\ntags:\n  -   a\n---\n", "tags", ["a", "b"]) == (
+    assert edit_front.set_field("---\ntags:\n  -   a\n---\n", "tags", ["a", "b"]) == (
         "---\ntags:\n  -   a\n  -   b\n---\n"
     )
-    assert writer.set_field("---\ntags:\n  -\n  -   a\n---\n", "tags", ["a", "b"]) == (
+    assert edit_front.set_field("---\ntags:\n  -\n  -   a\n---\n", "tags", ["a", "b"]) == (
         "---\ntags:\n  -   a\n  -   b\n---\n"
     )
 
 
 def test_a_space_before_the_colon_stays() -> None:
-    assert writer.set_field("---\ncompany :\n  - a\n---\n", "company", "X") == (
+    assert edit_front.set_field("---\ncompany :\n  - a\n---\n", "company", "X") == (
         "---\ncompany : X\n---\n"
     )
-    assert writer.set_field("---\ncompany  :  # c\n---\n", "company", "X") == (
+    assert edit_front.set_field("---\ncompany  :  # c\n---\n", "company", "X") == (
         "---\ncompany  : X  # c\n---\n"
     )
 
@@ -1411,6 +1420,6 @@ def test_a_space_before_the_colon_stays() -> None:
 def test_a_flow_list_over_several_lines_is_read_whole_for_its_separator() -> None:
     """The separator of a flow list (", " or ",") is taken from all its lines, the middle too."""
     text = "---\ntags: [a\n  ,b, c\n  ]\ncity: x\n---\n"
-    assert writer.set_field(text, "tags", ["a", "b", "c", "d"]) == (
+    assert edit_front.set_field(text, "tags", ["a", "b", "c", "d"]) == (
         "---\ntags: [a, b, c, d]\ncity: x\n---\n"
     )

@@ -1,6 +1,6 @@
-"""One write command from start to end, pure of click: read the note and refuse a bad one, compute
-the new text (``writer``), show it as a diff or write it with compare-and-swap (``atomic``), and
-commit exactly what was written (``gitops``).
+"""One write command from start to end, pure of click: read the note and refuse a bad one,
+compute the new text (``notes.edit_front`` / ``edit_body``), show it as a diff or write it with
+compare-and-swap (``atomic``), and commit exactly what was written (``git.commit``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from netzmd.errors import Ambiguous, NetzmdError, NotFound, UsageError
 from netzmd.git.commit import CommitResult
 from netzmd.model.contact import Contact, FollowUp
 from netzmd.model.names import Candidate, find, fold
-from netzmd.notes import writer
+from netzmd.notes import edit, edit_body, edit_front
 from netzmd.vault import CACHE, CONTACTS, Vault
 
 if TYPE_CHECKING:
@@ -138,37 +138,37 @@ def link(contact_id: str, name: str) -> str:
 
 
 def set_value(note: Note, key: str, values: Sequence[str]) -> Plan:
-    key = writer.check_key(key)
-    fields = writer.read_fields(note.text)
+    key = edit.check_key(key)
+    fields = edit.read_fields(note.text)
     existing = _existing(fields, key)
-    value = writer.value_for(key, values, existing)
-    message = f"set: {note.contact.name} {key} = {writer.show(value)}"
+    value = edit.value_for(key, values, existing)
+    message = f"set: {note.contact.name} {key} = {edit.show(value)}"
     return _set(note, key, value, existing, message)
 
 
 def _existing(fields: dict[str, Any], key: str) -> Any:
-    if key.startswith(f"{writer.DATES}.") and key not in fields:
-        dates = fields.get(writer.DATES)
+    if key.startswith(f"{edit.DATES}.") and key not in fields:
+        dates = fields.get(edit.DATES)
         return dates.get(key.split(".", 1)[1]) if isinstance(dates, dict) else None
     return fields.get(key)
 
 
 def _set(note: Note, key: str, value: Any, existing: Any, message: str) -> Plan:
-    new = writer.set_field(note.text, key, value)
+    new = edit_front.set_field(note.text, key, value)
     if new == note.text:
-        return Plan([], message, [f"{note.rel}: {key} is {writer.show(value)} already"])
-    said = [f"{note.rel}: {key}: {writer.show(existing)} → {writer.show(value)}"]
+        return Plan([], message, [f"{note.rel}: {key} is {edit.show(value)} already"])
+    said = [f"{note.rel}: {key}: {edit.show(existing)} → {edit.show(value)}"]
     return Plan([_change(note, new, said)], message)
 
 
 def unset_value(note: Note, key: str) -> Plan:
-    key = writer.check_key(key)
-    existing = _existing(writer.read_fields(note.text), key)
-    new = writer.unset_field(note.text, key)
+    key = edit.check_key(key)
+    existing = _existing(edit.read_fields(note.text), key)
+    new = edit_front.unset_field(note.text, key)
     message = f"unset: {note.contact.name} {key}"
     if new == note.text:
         return Plan([], message, [f"{note.rel}: has no {key}"])
-    said = [f"{note.rel}: {key} removed (was {writer.show(existing)})"]
+    said = [f"{note.rel}: {key} removed (was {edit.show(existing)})"]
     return Plan([_change(note, new, said)], message)
 
 
@@ -189,7 +189,7 @@ def relative_date(text: str, today: date, what: str) -> date:
 def snooze(note: Note, until: date, today: date) -> Plan:
     if until <= today:
         raise UsageError(f"snooze until {until.isoformat()}: that is not after today ({today})")
-    existing = writer.read_fields(note.text).get("snooze_until")
+    existing = edit.read_fields(note.text).get("snooze_until")
     message = f"snooze: {note.contact.name} until {until.isoformat()}"
     return _set(note, "snooze_until", until, existing, message)
 
@@ -198,7 +198,7 @@ def snooze(note: Note, until: date, today: date) -> Plan:
 
 
 def check_message(text: str, what: str = "the text") -> str:
-    message = writer.check_text(text, what)
+    message = edit.check_text(text, what)
     if not message:
         raise UsageError(f"{what} is empty")
     return message
@@ -207,7 +207,7 @@ def check_message(text: str, what: str = "the text") -> str:
 def check_kind(kind: str | None) -> str | None:
     if kind is None:
         return None
-    kind = writer.check_text(kind, "--kind")
+    kind = edit.check_text(kind, "--kind")
     if not kind or len(kind) > 40 or any(ch in kind for ch in "[]"):
         raise UsageError("--kind is a word or two (at most 40 characters, no brackets)")
     return kind
@@ -225,13 +225,13 @@ def log(notes: Sequence[Note], when: date, kind: str | None, message: str, today
     changes = []
     for note in people:
         others = [link(n.contact.id, n.contact.name) for n in people if n is not note]
-        new = writer.add_log_entry(note.text, when, kind, message, others)
-        said = [f"{note.rel}: + {writer.log_line(when, kind, message, others)}"]
+        new = edit_body.add_log_entry(note.text, when, kind, message, others)
+        said = [f"{note.rel}: + {edit_body.log_line(when, kind, message, others)}"]
         if when <= today:
-            bumped = writer.bump_last_contact(new, when)
+            bumped = edit_front.bump_last_contact(new, when)
             if bumped != new:
-                old = writer.read_fields(new).get("last_contact")
-                said.append(f"{note.rel}: last_contact: {writer.show(old)} → {when.isoformat()}")
+                old = edit.read_fields(new).get("last_contact")
+                said.append(f"{note.rel}: last_contact: {edit.show(old)} → {when.isoformat()}")
                 new = bumped
         changes.append(_change(note, new, said))
     names = ", ".join(n.contact.name for n in people)
@@ -258,14 +258,14 @@ def recurrence_rule(text: str) -> str:
 
 def follow_up(note: Note, message: str, due: date, every: str | None = None) -> Plan:
     message = check_message(message, "the follow-up text (-m)")
-    if any(sign in message for sign in writer.TASK_SIGNS):
+    if any(sign in message for sign in edit_body.TASK_SIGNS):
         raise UsageError(
             "leave the task emoji (📅 🔁 ✅ …) out of the text; --due sets the date, --every "
             "the repetition"
         )
     rule = recurrence_rule(every) if every is not None else None
-    new = writer.add_follow_up(note.text, message, due, rule)
-    said = [f"{note.rel}: + {writer.follow_up_line(message, due, rule)}"]
+    new = edit_body.add_follow_up(note.text, message, due, rule)
+    said = [f"{note.rel}: + {edit_body.follow_up_line(message, due, rule)}"]
     recurs = f", {rule}" if rule else ""
     text = f"follow-up: {note.contact.name}: {message} (due {due.isoformat()}{recurs})"
     return Plan([_change(note, new, said)], text)
@@ -312,18 +312,18 @@ def _listing(items: Sequence[FollowUp]) -> str:
 def done(note: Note, text: str | None, today: date) -> Plan:
     task = pick_follow_up(note.contact, text)
     try:
-        new = writer.tick_follow_up(note.text, task.line, today)
-    except writer.EditError as exc:
-        raise writer.EditError(exc.message, hint=exc.hint, path=note.rel, line=task.line) from None
-    lines = new.removeprefix(writer.BOM).split("\n")
-    recurs = len(lines) > note.text.removeprefix(writer.BOM).count("\n") + 1
+        new = edit_body.tick_follow_up(note.text, task.line, today)
+    except edit.EditError as exc:
+        raise edit.EditError(exc.message, hint=exc.hint, path=note.rel, line=task.line) from None
+    lines = new.removeprefix(edit.BOM).split("\n")
+    recurs = len(lines) > note.text.removeprefix(edit.BOM).count("\n") + 1
     at = task.line + 1 if recurs else task.line  # a recurring task's next one is put above
     said = [f"{note.rel}:{at}: {lines[at - 1].strip()}"]
     title = f"done: {note.contact.name}: {task.text}"
     if recurs:
         following = lines[task.line - 1].strip()
         said.append(f"{note.rel}:{task.line}: next: {following}")
-        due = {sign: day for sign, _, day in writer.TASK_DATE.findall(following)}.get("📅")
+        due = {sign: day for sign, _, day in edit_body.TASK_DATE.findall(following)}.get("📅")
         title += f" (next{' ' + due if due else ''})"
     return Plan([_change(note, new, said)], title)
 
@@ -381,9 +381,7 @@ def new_contact(
 
     name = check_message(name, "the name")
     body = check_message(note, "the note text (--note)") if note is not None else None
-    ident = writer.file_name_for(
-        check_message(file, "--file").removesuffix(".md") if file else name
-    )
+    ident = edit.file_name_for(check_message(file, "--file").removesuffix(".md") if file else name)
     rel = f"{CONTACTS}/{ident}.md"
     path = vault.root / rel
     another = (
@@ -400,7 +398,7 @@ def new_contact(
         if key not in FIELDS:
             raise UsageError(f"unknown field {key}")  # pragma: no cover - the CLI passes these
         if isinstance(value, str | list):
-            value = writer.value_for(key, [value] if isinstance(value, str) else value)
+            value = edit.value_for(key, [value] if isinstance(value, str) else value)
         data[key] = value or None
     wanted = {fold(ident): "the file name", **{fold(a): "the alias" for a in data["aliases"] or ()}}
     if file is None:
@@ -415,7 +413,7 @@ def new_contact(
             )
     has_fields = name != ident or any(data[k] for k in FIELDS)
     data.update(
-        name=name, id=ident, today=today, has_fields=has_fields, note=body, yaml=writer.yaml_value
+        name=name, id=ident, today=today, has_fields=has_fields, note=body, yaml=edit.yaml_value
     )
     text = render(vault, TEMPLATE, data)
     parsed = parse_note(rel, text.encode("utf-8"))
@@ -432,7 +430,7 @@ def new_contact(
             f"'{parsed.contact.name}'); nothing was written",
             hint="It needs name: {{ yaml(name) }} when the name differs from the file name.",
         )
-    fields = writer.read_fields(text)
+    fields = edit.read_fields(text)
     lost = [k for k in FIELDS if data[k] and k not in fields]
     if body is not None and body not in text:
         lost.append("note")
