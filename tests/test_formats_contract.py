@@ -77,7 +77,7 @@ def test_a_format_module_is_imported_only_when_used() -> None:
         "assert 'vobject' not in sys.modules and 'icalendar' not in sys.modules;"
         "f.exporter_class('csv');"
         "assert 'vobject' not in sys.modules and 'icalendar' not in sys.modules;"
-        "f.exporter_class('vcard'); assert 'vobject' in sys.modules"
+        "f.exporter_class('vcard'); assert 'netzmd.formats.vcard' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", probe], check=True)
 

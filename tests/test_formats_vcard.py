@@ -1,5 +1,6 @@
 """vCard export: cards read back by vobject, field by field; stable UIDs; year-less birthdays;
-arbitrary names and fields survive a round trip through vobject."""
+arbitrary names and fields survive a round trip through vobject; the hand-written cards are
+those vobject builds for the same contact (escaping, property order), folded at 75 octets."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from netzmd.config import load_config
 from netzmd.formats.base import Network, derived_uid
-from netzmd.formats.vcard import VCardExporter, file_name, own_text, vcard
+from netzmd.formats.vcard import VCardExporter, card_bytes, file_name, fold, own_text, vcard
 from netzmd.store.index import Index
 from netzmd.vault import Vault
 
@@ -194,3 +195,192 @@ def test_arbitrary_fields_survive_a_round_trip_through_vobject(
         assert card.note.value == note_text
     assert text.endswith("END:VCARD\r\n")
     assert all(len(line.encode()) <= 76 * 4 for line in text.split("\r\n"))
+
+
+# --- the writer against vobject's own ----------------------------------------------------------
+
+
+def vobject_card(c: dict[str, Any], uid: str, note: str = "") -> str:
+    """The card as vobject builds and serializes it (the writer netzmd used before it wrote
+    cards itself): the reference the hand-written cards are held to."""
+    card = vobject.vCard()
+    card.add("uid").value = uid
+    name = c["name"]
+    card.add("fn").value = name
+    given, _, family = name.rpartition(" ")
+    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    for alias in c.get("aliases") or ():
+        card.add("nickname").value = alias
+    for email in c.get("emails") or ():
+        prop = card.add("email")
+        prop.value = email
+        prop.type_param = "INTERNET"
+    for phone in c.get("phones") or ():
+        card.add("tel").value = phone
+    if c.get("company"):
+        card.add("org").value = [c["company"]]
+    if c.get("role"):
+        card.add("title").value = c["role"]
+    if c.get("city"):
+        card.add("adr").value = vobject.vcard.Address(city=c["city"])
+    if c.get("tags"):
+        card.add("categories").value = list(c["tags"])
+    linkedin = (c.get("fields") or {}).get("linkedin")
+    if isinstance(linkedin, str) and linkedin.strip():
+        card.add("url").value = linkedin.strip()
+    birthday = c.get("birthday")
+    if birthday:
+        prop = card.add("bday")
+        if birthday.startswith("--"):
+            prop.value = f"1604-{birthday[2:]}"
+            prop.params["X-APPLE-OMIT-YEAR"] = ["1604"]
+        else:
+            prop.value = birthday
+    if note:
+        card.add("note").value = note
+    text: str = card.serialize()
+    return text
+
+
+def unfold(text: str) -> str:
+    return text.replace("\r\n ", "")
+
+
+def assert_folded(data: bytes) -> None:
+    """RFC 2425 5.8.1: CRLF line ends, no line over 75 octets, a continuation starts with a
+    space, and no line ends inside a UTF-8 sequence (each decodes on its own)."""
+    assert data.endswith(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+    for number, line in enumerate(data[:-2].split(b"\r\n")):
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # raises when a sequence was split
+        if line.startswith(b" "):
+            assert number > 0
+
+
+# Text with every character that needs care: the escaped ones, line breaks of every kind,
+# a colon, non-ASCII of two, three and four octets, and any other non-control character.
+_tricky = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["\\", ",", ";", ":", "\n", "\r", "\r\n", "\t", '"', "^", " ", "é", "€", "𝄞"]
+        ),
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    ),
+    min_size=1,
+    max_size=120,
+).map("".join)
+_line = _tricky.map(lambda t: t.replace("\r", "").replace("\n", " ").strip()).filter(bool)
+_birthday = st.one_of(
+    st.none(),
+    st.dates().map(date.isoformat),
+    st.dates(date(2000, 1, 1), date(2000, 12, 31)).map(lambda d: "--" + d.isoformat()[5:]),
+    st.sampled_from(["--02-29", "1984-02-29", "2000-02-29"]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=_line,
+    company=st.one_of(st.none(), _line),
+    role=st.one_of(st.none(), _line),
+    city=st.one_of(st.none(), _line),
+    tags=st.lists(_line, max_size=3),
+    aliases=st.lists(_line, max_size=3),
+    emails=st.lists(_line, max_size=2),
+    phones=st.lists(_line, max_size=2),
+    linkedin=st.one_of(st.none(), _line),
+    birthday=_birthday,
+    note_text=st.one_of(st.just(""), _tricky, st.text(st.sampled_from("é€𝄞x\n"), max_size=200)),
+    uid=st.one_of(st.just("1a640321-7a74-508d-ab4e-09f8425382d9"), _line),
+)
+def test_the_written_card_is_the_one_vobject_builds(
+    name: str,
+    company: str | None,
+    role: str | None,
+    city: str | None,
+    tags: list[str],
+    aliases: list[str],
+    emails: list[str],
+    phones: list[str],
+    linkedin: str | None,
+    birthday: str | None,
+    note_text: str,
+    uid: str,
+) -> None:
+    contact: dict[str, Any] = {
+        "name": name,
+        "company": company,
+        "role": role,
+        "city": city,
+        "tags": tags,
+        "aliases": aliases,
+        "emails": emails,
+        "phones": phones,
+        "birthday": birthday,
+        "fields": {"linkedin": linkedin} if linkedin else {},
+    }
+    data = card_bytes(contact, uid, note_text)
+    text = data.decode("utf-8")
+    assert vcard(contact, uid, note_text) == text
+    reference = vobject_card(contact, uid, note_text)
+    # the same properties, parameters and escapes in the same order; only the folding may differ
+    assert unfold(text) == unfold(reference)
+    if all(len(line.encode()) <= 75 for line in reference.split("\r\n")):
+        assert text == reference  # vobject folded right: byte for byte the same
+    assert_folded(data)
+    # read back by vobject: what the contact holds, and what vobject's own card gives
+    card, ref = vobject.readOne(text), vobject.readOne(reference)
+    assert card.serialize() == ref.serialize()
+    assert card.fn.value == name
+    assert (card.n.value.family, card.n.value.given) == (
+        name.rpartition(" ")[2],
+        name.rpartition(" ")[0],
+    )
+    assert values(card, "nickname") == aliases
+    assert values(card, "email") == emails
+    assert values(card, "tel") == phones
+    assert values(card, "org") == ([[company]] if company else [])
+    assert values(card, "title") == ([role] if role else [])
+    assert [a.city for a in values(card, "adr")] == ([city] if city else [])
+    assert values(card, "categories") == ([tags] if tags else [])
+    assert values(card, "url") == ([linkedin] if linkedin else [])
+    assert card.uid.value == uid
+    if birthday is None:
+        assert "bday" not in card.contents
+    elif birthday.startswith("--"):
+        assert card.bday.value == "1604" + birthday[1:]
+        assert card.bday.params == {"X-APPLE-OMIT-YEAR": ["1604"]}
+    else:
+        assert card.bday.value == birthday and card.bday.params == {}
+    newlines = note_text.replace("\r\n", "\n").replace("\r", "\n")
+    assert values(card, "note") == ([newlines] if note_text else [])
+
+
+def test_a_short_line_of_many_octets_is_folded_too() -> None:
+    # 45 characters but 125 octets: vobject left such a line whole (it counted characters)
+    note_text = "€" * 40
+    data = card_bytes({"name": "Ann"}, "u", note_text)
+    euro = "€".encode()
+    assert b"\r\nNOTE:" + euro * 23 + b"\r\n " + euro * 17 + b"\r\n" in data  # 74 + 52
+    assert_folded(data)
+    assert vobject.readOne(data.decode()).note.value == note_text
+    assert len("NOTE:" + note_text) < 75 < len(("NOTE:" + note_text).encode())
+    assert (
+        max(
+            len(line.encode())
+            for line in vobject_card({"name": "Ann"}, "u", note_text).split("\r\n")
+        )
+        > 75
+    )
+
+
+def test_fold_at_75_octets_between_characters() -> None:
+    assert fold("x" * 75) == b"x" * 75  # 75 octets: one line
+    assert fold("x" * 76) == b"x" * 75 + b"\r\n x"
+    assert fold("x" * 75 + "y" * 75) == b"x" * 75 + b"\r\n " + b"y" * 74 + b"\r\n y"
+    # a four-octet character that would straddle octet 75 starts the next line
+    four = "𝄞".encode()
+    assert fold("x" * 73 + "𝄞" + "z") == b"x" * 73 + b"\r\n " + four + b"z"
+    assert fold("x" * 71 + "𝄞" + "z") == b"x" * 71 + four + b"\r\n z"
+    assert fold("") == b""

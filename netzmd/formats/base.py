@@ -1,5 +1,6 @@
 """What every format shares: the exporter and importer protocols, the network an exporter reads,
-and the stable identifiers (UIDs) that let a sync tool or a later import recognise a contact.
+the escaping of TEXT values that vCard and iCalendar share, and the stable identifiers (UIDs)
+that let a sync tool or a later import recognise a contact.
 
 An exporter is a class with a ``name``, a file ``suffix`` and ``export(network) -> bytes``; its
 options (ICS's ``include`` and ``days``) are keyword arguments of its constructor, each with a
@@ -135,6 +136,25 @@ class Importer(Protocol):
     def sniff(self, data: bytes, file: str) -> bool: ...
 
     def read(self, data: bytes, file: str) -> tuple[list[Incoming], list[Skipped]]: ...
+
+
+# --- content lines (vCard 3.0, RFC 2425/2426, and iCalendar, RFC 5545, share their syntax) ---
+
+
+def escape_text(value: str) -> str:
+    r"""A TEXT value escaped as RFC 2426 (section 4) and RFC 5545 (3.3.11) both require: ``\\``
+    for a backslash, ``\;``, ``\,``, and ``\n`` for a line break (CRLF, LF, or a lone CR);
+    the backslash first, so that no escape is escaped twice. ``:`` needs no escape in a value.
+    (vobject's and icalendar's writers do the same, except that icalendar first turns a
+    written ``\N`` into a line break, which changes the text.)"""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 # --- stable identifiers ------------------------------------------------------------------------

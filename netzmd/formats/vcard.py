@@ -15,6 +15,16 @@ not as vCard 4.0's ``--0415``: vCard 3.0 has no year-less date, iOS and macOS re
 form, Android's CardDAV sync (DAVx⁵) converts it, and a program that knows neither still reads
 a valid date with the right day and month, where ``--0415`` is an error that loses the
 birthday. 1604 is a leap year, so 29 February fits too.
+
+The cards are written here, by string building, not through vobject: vobject builds and
+validates an object tree per card and took about 1.5 ms to serialize one (15 s for 10,000
+contacts), where this writer takes a few microseconds. It writes what vobject 0.9.9 wrote for
+the same card, property for property in vobject's order (VERSION and UID first, then by name)
+and escape for escape (``base.escape_text``, RFC 2426), CRLF line ends; only the folding
+differs: every line longer than 75 octets is folded, never inside a UTF-8 sequence, where
+vobject left a line of fewer than 75 characters unfolded however many octets it had. vobject
+stays the reader of record: tests/test_formats_vcard.py reads the cards back with it and holds
+this writer to a card built with vobject for arbitrary text.
 """
 
 from __future__ import annotations
@@ -22,12 +32,11 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-import vobject  # type: ignore[import-untyped]
-
-from netzmd.formats.base import Network, contact_uids
+from netzmd.formats.base import Network, contact_uids, escape_text
 from netzmd.notes.note import FOLLOW_UPS_TITLE, HEADING, LOG_TITLE
 
 OMIT_YEAR = "1604"  # Apple's "no year": a leap year, so that 29 February is a valid date
+LINE_OCTETS = 75  # RFC 2425 5.8.1: lines longer than 75 octets are folded
 
 
 class VCardExporter:
@@ -46,56 +55,74 @@ class VCardExporter:
         names: set[str] = set()
         for c in contacts:
             uid = uids[c["path"]]
-            card = vcard(c, uid, own_text(network.body(c["path"])))
+            card = card_bytes(c, uid, own_text(network.body(c["path"])))
             name = file_name(uid)
             number = 1
             while name.lower() in names:  # two UIDs that differ only in unsafe characters
                 number += 1
                 name = f"{name.removesuffix('.vcf').rsplit('~', 1)[0]}~{number}.vcf"
             names.add(name.lower())
-            out.append((name, card.encode("utf-8")))
+            out.append((name, card))
         return out
 
 
 def vcard(c: dict[str, Any], uid: str, note: str = "") -> str:
     """One contact (its JSON) as a vCard 3.0 text with CRLF line ends."""
-    card = vobject.vCard()
-    card.add("uid").value = uid
-    name = c["name"]
-    card.add("fn").value = name
+    return card_bytes(c, uid, note).decode("utf-8")
+
+
+def card_bytes(c: dict[str, Any], uid: str, note: str = "") -> bytes:
+    """One contact (its JSON) as a vCard 3.0 card in UTF-8, folded, with CRLF line ends: the
+    properties in vobject's order (VERSION, UID, then by name; a repeated one as listed)."""
+    e = escape_text
+    lines = ["BEGIN:VCARD", "VERSION:3.0", "UID:" + e(uid)]
+    name: str = c["name"]
     given, _, family = name.rpartition(" ")
-    card.add("n").value = vobject.vcard.Name(family=family, given=given)
-    for alias in c.get("aliases") or ():
-        card.add("nickname").value = alias
-    for email in c.get("emails") or ():
-        prop = card.add("email")
-        prop.value = email
-        prop.type_param = "INTERNET"
-    for phone in c.get("phones") or ():
-        card.add("tel").value = phone
-    if c.get("company"):
-        card.add("org").value = [c["company"]]
-    if c.get("role"):
-        card.add("title").value = c["role"]
     if c.get("city"):
-        card.add("adr").value = vobject.vcard.Address(city=c["city"])
-    if c.get("tags"):
-        card.add("categories").value = list(c["tags"])
-    linkedin = (c.get("fields") or {}).get("linkedin")
-    if isinstance(linkedin, str) and linkedin.strip():
-        card.add("url").value = linkedin.strip()
+        lines.append(f"ADR:;;;{e(c['city'])};;;")  # box;extended;street;city;region;code;country
     birthday = c.get("birthday")
     if birthday:
-        prop = card.add("bday")
         if birthday.startswith("--"):
-            prop.value = f"{OMIT_YEAR}-{birthday[2:]}"
-            prop.params["X-APPLE-OMIT-YEAR"] = [OMIT_YEAR]
+            lines.append(f"BDAY;X-APPLE-OMIT-YEAR={OMIT_YEAR}:{OMIT_YEAR}-{e(birthday[2:])}")
         else:
-            prop.value = birthday
+            lines.append("BDAY:" + e(birthday))
+    if c.get("tags"):
+        lines.append("CATEGORIES:" + ",".join(e(tag) for tag in c["tags"]))
+    lines += ["EMAIL;TYPE=INTERNET:" + e(email) for email in c.get("emails") or ()]
+    lines.append("FN:" + e(name))
+    lines.append(f"N:{e(family)};{e(given)};;;")  # family;given;additional;prefix;suffix
+    lines += ["NICKNAME:" + e(alias) for alias in c.get("aliases") or ()]
     if note:
-        card.add("note").value = note
-    text: str = card.serialize()
-    return text
+        lines.append("NOTE:" + e(note))
+    if c.get("company"):
+        lines.append("ORG:" + e(c["company"]))
+    lines += ["TEL:" + e(phone) for phone in c.get("phones") or ()]
+    if c.get("role"):
+        lines.append("TITLE:" + e(c["role"]))
+    linkedin = (c.get("fields") or {}).get("linkedin")
+    if isinstance(linkedin, str) and linkedin.strip():
+        lines.append("URL:" + e(linkedin.strip()))
+    lines.append("END:VCARD")
+    return b"\r\n".join(fold(line) for line in lines) + b"\r\n"
+
+
+def fold(line: str) -> bytes:
+    """One content line in UTF-8, folded as RFC 2425 (5.8.1) asks: no line longer than 75
+    octets, each continuation starting with a space, never inside a UTF-8 sequence (a line
+    holds as many whole characters as fit, as vobject folds a long line)."""
+    data = line.encode("utf-8")
+    if len(data) <= LINE_OCTETS:
+        return data
+    parts = []
+    start, width = 0, LINE_OCTETS
+    while len(data) - start > width:
+        end = start + width
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: the character starts earlier
+            end -= 1
+        parts.append(data[start:end])
+        start, width = end, LINE_OCTETS - 1  # the leading space counts
+    parts.append(data[start:])
+    return b"\r\n ".join(parts)
 
 
 def own_text(body: str) -> str:
