@@ -1,12 +1,12 @@
 """The calendar feed read back by icalendar and checked date by date over three years (with a
-leap year); byte-identical re-export; stable UIDs; --include and --days; and ``ics_output`` kept
-current by the real watcher."""
+leap year); byte-identical re-export; stable UIDs; --include and --days; ``ics_output`` kept
+current by the real watcher; and the hand-written events held to the ones icalendar builds."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +14,12 @@ import icalendar
 import pytest
 from conftest import MakeVault, note
 from dateutil.rrule import rrulestr
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from netzmd.config import load_config
 from netzmd.formats.base import Network
-from netzmd.formats.ics import KINDS, IcsExporter
+from netzmd.formats.ics import KINDS, YEARLY, YEARLY_LEAP_DAY, IcsExporter, fold, vevent
 from netzmd.store.index import Index
 from netzmd.vault import Vault
 from netzmd.watch.watcher import Watcher, WatchOptions
@@ -197,6 +199,133 @@ def test_two_follow_ups_with_one_text_get_two_uids(make_vault: MakeVault) -> Non
     )
     found = events(export(root))
     assert len({str(e["UID"]) for e in found}) == 2
+
+
+def test_the_feed_is_what_icalendar_writes_for_it(make_vault: MakeVault) -> None:
+    data = export(make_vault(NOTES), days=365)
+    assert data.startswith(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//netzmd//netzmd export ics//EN\r\n"
+        b"CALSCALE:GREGORIAN\r\nX-WR-CALNAME:netzmd\r\nBEGIN:VEVENT\r\n"
+    )
+    assert data.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert icalendar.Calendar.from_ical(data).to_ical() == data
+    assert_folded(data)
+
+
+def test_a_written_backslash_n_stays_text(make_vault: MakeVault) -> None:
+    # icalendar's writer turned a written \N into a line break; RFC 5545 escapes the backslash
+    root = make_vault(
+        {"contacts/A.md": note("name: A", "- [ ] copy C:\\New\\notes, then; call 📅 2026-12-01\n")}
+    )
+    data = export(root)
+    assert b"SUMMARY:A: copy C:\\\\New\\\\notes\\, then\\; call\r\n" in data
+    (event,) = events(data)
+    assert str(event["SUMMARY"]) == "A: copy C:\\New\\notes, then; call"
+
+
+# --- the writer against icalendar's own ---------------------------------------------------------
+
+
+def icalendar_event(
+    uid: str, summary: str, day: date, description: str, rrule: str | None
+) -> bytes:
+    """The event as icalendar builds and serializes it (the writer netzmd used before it wrote
+    the feed itself): the reference the hand-written events are held to."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", datetime(2026, 11, 27, tzinfo=UTC))
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")
+    if rrule == YEARLY_LEAP_DAY:
+        event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
+    elif rrule == YEARLY:
+        event.add("rrule", {"freq": "yearly"})
+    data: bytes = event.to_ical()
+    return data
+
+
+def assert_folded(data: bytes) -> None:
+    """RFC 5545 3.1: CRLF line ends, no line over 75 octets, a continuation starts with a
+    space, and no line ends inside a UTF-8 sequence (each decodes on its own)."""
+    assert data.endswith(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+    for number, line in enumerate(data[:-2].split(b"\r\n")):
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # raises when a sequence was split
+        if line.startswith(b" "):
+            assert number > 0
+
+
+# Text with every character that needs care: the escaped ones, line breaks of every kind, a
+# colon, a caret, non-ASCII of two, three and four octets, and any other non-control character.
+_tricky = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["\\", ",", ";", ":", "\n", "\r", "\r\n", "\t", '"', "^", " ", "é", "€", "𝄞", "\\N"]
+        ),
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    ),
+    min_size=1,
+    max_size=150,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    uid=st.one_of(st.just("birthday-1a640321-7a74-508d-ab4e-09f8425382d9@netzmd"), _tricky),
+    summary=_tricky,
+    day=st.one_of(
+        st.dates(date(1, 1, 1), date(9998, 12, 30)),
+        st.sampled_from([date(2000, 2, 29), date(1984, 2, 29), date(2026, 12, 31)]),
+    ),
+    description=_tricky,
+    rrule=st.sampled_from([None, YEARLY, YEARLY_LEAP_DAY]),
+)
+@example(  # a backslash just before a fold, then one of four octets across it
+    uid="u", summary="x" * 72 + "\\" + "𝄞" * 30, day=date(2000, 2, 29), description="^" * 80,
+    rrule=YEARLY_LEAP_DAY,
+)  # fmt: skip
+def test_the_written_event_is_the_one_icalendar_builds(
+    uid: str, summary: str, day: date, description: str, rrule: str | None
+) -> None:
+    data = vevent(uid, summary, day, "20261127T000000Z", description, rrule)
+    if not any("\\N" in text for text in (uid, summary, description)):
+        # byte for byte, folding included (icalendar turns a written \N into a line break)
+        assert data == icalendar_event(uid, summary, day, description, rrule)
+    assert_folded(data)
+    # read back by icalendar: exactly the values given
+    event = icalendar.Event.from_ical(data)
+
+    def newlines(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    assert str(event["UID"]) == newlines(uid)
+    assert str(event["SUMMARY"]) == newlines(summary)
+    assert str(event["DESCRIPTION"]) == newlines(description)
+    assert event.decoded("DTSTART") == day and not isinstance(event.decoded("DTSTART"), datetime)
+    assert event.decoded("DTEND") == day + timedelta(days=1)
+    assert event.decoded("DTSTAMP") == datetime(2026, 11, 27, tzinfo=UTC)
+    assert str(event["TRANSP"]) == "TRANSPARENT"
+    if rrule is None:
+        assert "RRULE" not in event
+    else:
+        assert event["RRULE"].to_ical().decode() == rrule
+
+
+def test_fold_below_75_octets_between_characters_and_escapes() -> None:
+    assert fold("x" * 74) == b"x" * 74  # 74 octets: one line, as icalendar writes it
+    assert fold("x" * 75) == b"x" * 74 + b"\r\n x"
+    assert fold("x" * 150) == b"x" * 74 + b"\r\n " + b"x" * 74 + b"\r\n xx"
+    four = "𝄞".encode()
+    assert fold("x" * 72 + "𝄞") == b"x" * 72 + b"\r\n " + four  # never inside a character
+    assert fold("x" * 70 + "𝄞" + "y") == b"x" * 70 + four + b"\r\n y"
+    # a backslash or a caret that would end a line goes with what it escapes
+    assert fold("x" * 73 + "\\,") == b"x" * 73 + b"\r\n \\,"
+    assert fold("x" * 73 + "^n") == b"x" * 73 + b"\r\n ^n"
+    assert fold("") == b""
 
 
 # --- watch keeps ics_output current -----------------------------------------------------------

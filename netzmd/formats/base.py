@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 NAMESPACE = uuid.UUID("6f1c6d3e-3c2a-5b8e-9d47-6e6574a6d6d0")
 
 # The kinds of event the calendar feed holds (``formats.ics``), here so that the command line
-# can check ``--include`` without loading icalendar.
+# can check ``--include`` without loading the feed's module.
 ICS_KINDS = ("birthdays", "dates", "follow-ups", "keep-in-touch")
 
 
