@@ -58,6 +58,12 @@ def main() -> int:
             check=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(code["before"])], input=archive, check=True)
+        # Bytecode for both versions, as an installed tool has it: with PYTHONDONTWRITEBYTECODE
+        # set (as here) every run would otherwise compile all of netzmd's source again.
+        for root in code.values():
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", str(root / "netzmd")], check=True
+            )
         print(f"generating {args.count:,} contacts …", file=sys.stderr)
         source = work / "vault"
         subprocess.run(
