@@ -46,13 +46,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 # The modules under test and the test files that pin them (paths relative to the repository).
 MODULES: dict[str, list[str]] = {
-    "netzmd/model/names.py": ["tests/test_names.py"],
-    "netzmd/model/agenda.py": ["tests/test_agenda.py"],
-    "netzmd/model/recurrence.py": ["tests/test_recurrence.py"],
-    "netzmd/model/dates.py": ["tests/test_dates.py"],
-    "netzmd/notes/edit.py": ["tests/test_writer.py"],
-    "netzmd/notes/edit_front.py": ["tests/test_writer.py"],
-    "netzmd/notes/edit_body.py": ["tests/test_writer.py"],
+    "netzmd/model/names.py": ["tests/test_model_names.py"],
+    "netzmd/model/agenda.py": ["tests/test_model_agenda.py"],
+    "netzmd/model/recurrence.py": ["tests/test_model_recurrence.py"],
+    "netzmd/model/dates.py": ["tests/test_model_dates.py"],
+    "netzmd/notes/edit.py": ["tests/test_notes_edit.py"],
+    "netzmd/notes/edit_front.py": ["tests/test_notes_edit.py"],
+    "netzmd/notes/edit_body.py": ["tests/test_notes_edit.py"],
 }
 
 # What is copied into each worker's scratch repository.

@@ -15,7 +15,7 @@ def agenda_lines(agenda: Agenda, news: list[dict[str, Any]]) -> str:
     """``dumps_lines(agenda.to_data(agenda, news))``, character for character, written
     straight from the agenda: a crowded agenda has thousands of items, and this skips building
     a dict for each and re-encoding the same names, cadences and reasons.
-    ``tests/test_agenda.py`` checks it against the general path."""
+    ``tests/test_model_agenda.py`` checks it against the general path."""
     text = json.encoder.encode_basestring  # a str as a JSON string (ensure_ascii=False)
 
     def opt(value: str | None) -> str:
