@@ -94,7 +94,6 @@ KNOWN_EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("edit.py", "Node", "tangled: bool = False", "tangled: bool = True"): (
         "every node is made with tangled="
     ),
-    ("edit.py", "Node.plain", "*", "*"): "dead code: the property is never read",
     ("edit.py", "FrontMatter.__init__", "close or 0", "close or -1"): (
         "self.close is read only when the front matter exists (close is not None)"
     ),

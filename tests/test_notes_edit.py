@@ -1300,16 +1300,17 @@ def test_a_list_of_the_same_meaning_is_left_as_written() -> None:
     assert edit_front.set_field(text, "tags", ["b", "a"]) == "---\ntags: [b, a]\n---\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a plain list item that YAML reads as a date is kept as written when another "
-    "item changes, so it reads back as a date, not the text that was set; the edit is refused "
-    "('would not read back as intended (check tags)') where it could quote the item",
-)
 def test_changing_a_list_that_holds_an_unquoted_date_keeps_the_date_as_text() -> None:
-    text = "---\ntags: [2026-01-01, a]\n---\n"
-    new = edit_front.set_field(text, "tags", ["2026-01-01", "b"])
-    assert edit.read_fields(new) == {"tags": ["2026-01-01", "b"]}
+    """A plain item that reads as a date (or true/null) is re-quoted when the list is set, so
+    that it reads back as the text that was set; other kept items stay byte for byte."""
+    text = "---\ntags: [2026-01-01, a, yes]\n---\n"
+    new = edit_front.set_field(text, "tags", ["2026-01-01", "b", "yes"])
+    assert new == '---\ntags: ["2026-01-01", b, yes]\n---\n'
+    assert edit.read_fields(new) == {"tags": ["2026-01-01", "b", "yes"]}
+    block = "---\ntags:\n  - true  # kept\n  - a\n  - null\n---\n"
+    new = edit_front.set_field(block, "tags", ["true", "c", "null"])
+    assert new == '---\ntags:\n  - "true"  # kept\n  - c\n  - "null"\n---\n'
+    assert edit.read_fields(new) == {"tags": ["true", "c", "null"]}
 
 
 @pytest.mark.parametrize(

@@ -234,7 +234,16 @@ def _replace_value(doc: Doc, entry: Entry, new: str) -> None:
 def _set_list(doc: Doc, fm: FrontMatter, entry: Entry, items: list[str]) -> None:
     node = entry.value
     if node.kind == "seq" and not node.tangled and all(c.kind == "scalar" for c in node.children):
-        old_values = [c.value or "" for c in node.children]
+        from netzmd.notes.yamlread import plain_reads_as_text
+
+        # An item that stays keeps its text, unless that is a plain date, boolean or null that
+        # would read back as one: it does not match a text of that spelling, and is re-quoted.
+        old_values = [
+            f"\0{c.value}"
+            if c.plain and c.value and not plain_reads_as_text(c.value)
+            else (c.value or "")
+            for c in node.children
+        ]
         if node.flow:
             _set_flow_list(doc, node, old_values, items)
             return

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar
 
 import yaml
@@ -90,6 +91,18 @@ NoteLoader.add_constructor("tag:yaml.org,2002:binary", NoteLoader.construct_yaml
 NoteLoader.add_constructor("tag:yaml.org,2002:set", NoteLoader.construct_yaml_map)
 # ``<<`` merges as a key; as a value it is the text typed.
 NoteLoader.add_constructor("tag:yaml.org,2002:merge", NoteLoader.construct_yaml_str)
+
+
+def plain_reads_as_text(text: str) -> bool:
+    """Whether ``text`` written as a plain scalar reads back as that text here (not as a
+    boolean, null or date)."""
+    tag: str = _resolver().resolve(ScalarNode, text, (True, False))
+    return tag == "tag:yaml.org,2002:str"
+
+
+@cache
+def _resolver() -> NoteLoader:
+    return NoteLoader("")
 
 
 class _HiddenBreaksLoader(NoteLoader):
