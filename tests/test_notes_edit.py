@@ -1373,16 +1373,14 @@ def test_a_log_entry_is_placed_among_the_log_items_only() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a comment after a one-line flow list or mapping is dropped when the value is "
-    "replaced by a scalar ('company: {name: Acme}  # c' → 'company: Acme', also through "
-    "'netzmd set'); after a scalar it stays",
-)
-@pytest.mark.parametrize("value", ["[a, b]", "{a: b}"])
+@pytest.mark.parametrize("value", ["[a, b]", "{a: b}", "[]", "{ a: [b, c] }"])
 def test_replacing_a_flow_value_keeps_the_comment_after_it(value: str) -> None:
-    text = f"---\ncompany: {value}  # c\n---\n"
-    assert "# c" in edit_front.set_field(text, "company", "X")
+    """A comment after a one-line flow list or mapping stays when a scalar replaces it (it was
+    dropped before), at its column where it can."""
+    text = f"---\ncompany: {value}  # c\ncity: x\n---\n"
+    new = edit_front.set_field(text, "company", "X")
+    assert new.startswith("---\ncompany: X") and new.endswith("  # c\ncity: x\n---\n")
+    assert edit.read_fields(new) == {"company": "X", "city": "x"}
 
 
 def test_a_new_list_is_written_like_the_first_block_list_of_texts() -> None:

@@ -217,6 +217,10 @@ def _replace_span(doc: Doc, node: Node, new: str) -> None:
 def _replace_value(doc: Doc, entry: Entry, new: str) -> None:
     """Replace a key's value by a one-line value."""
     node = entry.value
+    one_line_flow = node.flow and node.kind in ("seq", "map") and node.start[0] == node.last
+    if one_line_flow and node.start[0] == entry.first:  # [a, b] or {a: b}: a comment stays
+        _replace_span(doc, node, new)
+        return
     if node.kind in ("scalar", "alias") and node.style not in ("|", ">") and node.one_line:
         if node.start == node.end:  # empty (null): "key:" or "key:   # comment"
             line_index, col = node.start
