@@ -4,6 +4,7 @@ those vobject builds for the same contact (escaping, property order), folded at 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netzmd.config import load_config
-from netzmd.formats.base import Network, derived_uid
+from netzmd.formats.base import Network, derived_uid, without_history
 from netzmd.formats.vcard import VCardExporter, card_bytes, file_name, fold, own_text, vcard
 from netzmd.store.index import Index
 from netzmd.vault import Vault
@@ -135,6 +136,111 @@ def test_own_text_leaves_out_log_and_follow_ups() -> None:
     )
     assert own_text(body) == "Intro\n\n# Top\nkept"
     assert own_text("") == ""
+
+
+# --- the contacts without their history (what a card is made from) ----------------------------
+
+# Text that looks like the keys the history is cut at, and JSON's own escapes.
+_LOOKALIKES = ['], "fields": {', ', "interactions": [', '"follow_ups": [', '\\"', "\n", "{}[]"]
+
+
+def test_contacts_without_history_are_the_contacts_less_their_history(
+    make_vault: MakeVault,
+) -> None:
+    tricky = " ".join(_LOOKALIKES).replace("\n", " ")
+    root = make_vault(
+        {
+            "contacts/Max.md": MAX,
+            "contacts/Tricky.md": note(
+                f"name: 'Tricky {tricky}'\ncompany: '{tricky}'\naliases: ['{tricky}']\n"
+                f"interactions: [a, b]\nfields: {{interactions: [1], x: '{tricky}'}}\n"
+                f"dates:\n  interactions: 2019-04-01\noffers: '{tricky}'",
+                f"- 2026-10-01 [call] {tricky}\n- [ ] {tricky} 📅 2026-12-01\n"
+                f'- 2026-09-01 ], "fields": {{\n',
+            ),
+            "contacts/None.md": note("name: No History"),
+        }
+    )
+    with Index(Vault(root)) as index:
+        index.refresh()
+        config = load_config(root)
+        full = Network(index, config, TODAY).contacts()
+        light = Network(index, config, TODAY).contacts(history=False)
+        both = Network(index, config, TODAY)
+        assert both.contacts(history=False) == light
+        assert both.contacts() == full  # read once and kept; the lighter list is cut from it
+        assert both.contacts(history=False) == light
+    assert [c["name"] for c in full] == ["Maximilian Mustermann", "No History", full[2]["name"]]
+    assert full[2]["interactions"] and full[2]["follow_ups"] and full[0]["interactions"]
+    assert light == [
+        {k: v for k, v in c.items() if k not in ("interactions", "follow_ups")} for c in full
+    ]
+    assert full[2]["fields"]["fields"] == {"interactions": ["1"], "x": tricky}
+    assert full[2]["fields"]["interactions"] == ["a", "b"]
+
+
+_json_text = st.lists(
+    st.one_of(
+        st.sampled_from(_LOOKALIKES), st.characters(codec="utf-8", exclude_categories=("Cs",))
+    ),
+    max_size=6,
+).map("".join)
+_scalar = st.one_of(st.none(), st.booleans(), st.integers(), _json_text)
+_json_value = st.recursive(
+    _scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.one_of(st.sampled_from(["interactions", "fields"]), _json_text), inner, max_size=3
+        ),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": _json_text,
+                "name": _json_text,
+                "aliases": st.lists(_json_text, max_size=2),
+                "company": st.one_of(st.none(), _json_text),
+                "dates": st.dictionaries(_json_text, _json_text, max_size=2),
+                "offers": st.one_of(st.none(), _json_text),
+                "archived": st.booleans(),
+                "interactions": st.lists(
+                    st.fixed_dictionaries(
+                        {"date": _json_text, "kind": _scalar, "text": _json_text}
+                    ),
+                    max_size=3,
+                ),
+                "follow_ups": st.lists(
+                    st.fixed_dictionaries({"due": _scalar, "text": _json_text, "done": _scalar}),
+                    max_size=3,
+                ),
+                "fields": st.dictionaries(
+                    st.one_of(st.sampled_from(["interactions", "fields"]), _json_text),
+                    _json_value,
+                    max_size=4,
+                ),
+            }
+        ),
+        max_size=4,
+    )
+)
+def test_without_history_cuts_exactly_the_history(contacts: list[dict[str, Any]]) -> None:
+    # the layout of list --format json: one contact a line, the keys in static_json's order
+    order = ("id", "name", "aliases", "company", "dates", "offers", "archived")
+    order += ("interactions", "follow_ups", "fields")
+    contacts = [{key: c[key] for key in order} for c in contacts]
+    lines = [json.dumps(c, ensure_ascii=False) for c in contacts]
+    data = ("[" + ",".join("\n" + line for line in lines) + "\n]").encode()
+    expected = [
+        {k: v for k, v in c.items() if k not in ("interactions", "follow_ups")} for c in contacts
+    ]
+    assert json.loads(without_history(data)) == expected
 
 
 # --- hypothesis: whatever a person writes survives vobject -------------------------------------

@@ -50,18 +50,27 @@ class Network:
     filters: Filters | None = None
     _contacts: list[dict[str, Any]] | None = field(default=None, repr=False)
 
-    def contacts(self) -> list[dict[str, Any]]:
+    def contacts(self, history: bool = True) -> list[dict[str, Any]]:
         """Every contact's full JSON (as ``list --format json`` gives it: fields, dates,
-        interactions, follow-ups, cadence, next due), in name order."""
-        if self._contacts is None:
-            import json
+        interactions, follow-ups, cadence, next due), in name order. ``history=False``: the
+        same without ``interactions`` and ``follow_ups``, for a format that holds neither (a
+        vCard); they are most of the JSON, so they are cut out before it is decoded."""
+        if self._contacts is not None:
+            if history:
+                return self._contacts
+            skip = ("interactions", "follow_ups")
+            return [{k: v for k, v in c.items() if k not in skip} for c in self._contacts]
+        import json
 
-            from netzmd.store.queries import Filters, contacts_json
+        from netzmd.store.queries import Filters, contacts_json
 
-            filters = self.filters if self.filters is not None else Filters(archived=True)
-            parts = contacts_json(self.index, self.config, self.today, filters)
-            self._contacts = json.loads(b"".join(parts))
-        return self._contacts
+        filters = self.filters if self.filters is not None else Filters(archived=True)
+        data = b"".join(contacts_json(self.index, self.config, self.today, filters))
+        if history:
+            self._contacts = json.loads(data)
+            return self._contacts
+        light: list[dict[str, Any]] = json.loads(without_history(data))
+        return light
 
     def body(self, path: str) -> str:
         """The note's Markdown after its front matter, line ends as LF; "" when it cannot be
@@ -81,6 +90,28 @@ class Network:
         except ValueError:
             return ""
         return "\n".join(text.split("\n")[body_line - 1 :])
+
+
+# Where a contact's history starts and ends in its JSON line: the keys "interactions" and
+# "follow_ups" come between "archived" and "fields" (model.contact.static_json). Every value
+# before them is a scalar, a list of strings or a mapping of strings, and every item of the two
+# lists a mapping of scalars under fixed keys, and a string holds a quote only as \", so the
+# first START on a line and the first END after it are the keys themselves.
+_HISTORY_START = b', "interactions": ['
+_HISTORY_END = b'], "fields": {'
+
+
+def without_history(data: bytes) -> bytes:
+    """``list --format json`` output (one contact a line) with each contact's interactions and
+    follow-ups cut out; a line where they are not found as expected is left whole."""
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines):
+        start = line.find(_HISTORY_START)
+        if start >= 0:
+            end = line.find(_HISTORY_END, start)
+            if end >= 0:
+                lines[number] = line[:start] + line[end + 1 :]
+    return b"\n".join(lines)
 
 
 class Exporter(Protocol):

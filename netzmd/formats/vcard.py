@@ -49,7 +49,7 @@ class VCardExporter:
         return b"".join(data for _, data in self.export_each(network))
 
     def export_each(self, network: Network) -> list[tuple[str, bytes]]:
-        contacts = network.contacts()
+        contacts = network.contacts(history=False)
         uids = contact_uids(contacts)
         out = []
         names: set[str] = set()
