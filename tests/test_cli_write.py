@@ -821,6 +821,9 @@ def test_two_people_with_one_name(vault: Path) -> None:
     logged = run(vault, "log", "Jane Doe (Acme)", "-m", "lunch", "--today", TODAY, "--no-commit")
     assert logged.exit_code == 0, logged.output
     assert logged.stdout.startswith("contacts/Jane Doe (Acme).md: + - 2026-11-27 lunch")
+    # check still warns of the shared name, and says which file name picks each.
+    warned = run(vault, "check").stdout
+    assert "(the file name picks this one: netzmd show 'Jane Doe (Acme)')" in warned
     # Anything else that matches both lists the file names to use.
     ambiguous = run(vault, "show", "jane")
     assert ambiguous.exit_code == 1

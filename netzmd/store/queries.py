@@ -9,6 +9,7 @@ lists, the agenda, search and look-ups, and ``broken_notice`` says which notes t
 from __future__ import annotations
 
 import json
+import shlex
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -358,7 +359,6 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
     for key, owners in duplicates(cands):
         if len({unicodedata.normalize("NFC", o.path) for o in owners}) == 1:
             continue  # the same file name in NFC and NFD: reported below as twins
-        where = ", ".join(o.path for o in owners)
         for o in owners:
             others = ", ".join(x.path for x in owners if x is not o)
             problems.append(
@@ -366,11 +366,11 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
                     o.path,
                     1,
                     "warning",
-                    f"duplicate name: '{key}' is also claimed by {others}; "
-                    "rename one or remove the alias",
+                    f"duplicate name: '{key}' is also claimed by {others}; rename one or "
+                    f"remove the alias (the file name picks this one: netzmd show "
+                    f"{shlex.quote(o.id)})",
                 )
             )
-        del where
     by_nfc: dict[str, list[str]] = {}
     for c in cands:
         by_nfc.setdefault(unicodedata.normalize("NFC", c.path), []).append(c.path)
