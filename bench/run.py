@@ -43,6 +43,7 @@ class Case:
     warm_up: bool = False  # one untimed run before the timed ones
     before: Callable[[], None] | None = None  # run (untimed) before every run
     after_all: Callable[[], None] | None = None  # run once when the benchmark ends
+    compared: bool = True  # False: timed on its own, neither a baseline nor compared with one
     times: list[float] = field(default_factory=list)
     error: str | None = None  # why the case was skipped or stopped
 
@@ -187,6 +188,10 @@ def build_cases(vault: Path, today: str) -> list[Case]:
             after_all=edit.restore,
         )
     )
+    # exports from the warm index (no ratio target: the naive script exports nothing)
+    for fmt in ("vcard", "ics", "json"):
+        argv = [*nz, "export", fmt] + (["--today", today] if fmt != "vcard" else [])
+        cases.append(Case(f"export {fmt}", argv, None, warm_up=True, compared=False))
     netzmd_cases = [c for c in cases if c.argv[0] == str(netzmd)]
     if not netzmd.exists():
         for case in netzmd_cases:
@@ -243,6 +248,8 @@ def ratio(cases: dict[str, Case], case: Case) -> float | None:
 
 
 def describe_ratio(value: float | None, case: Case) -> str:
+    if not case.compared:
+        return "no baseline"
     if case.baseline is None:
         return "baseline" if case.times else "-"
     if value is None:
