@@ -1,5 +1,5 @@
 """``netzmd export vcard|ics|csv|json``: the network in other programs' formats. The formats
-live in ``netzmd.formats`` and are loaded (with vobject or icalendar) only when one runs."""
+live in ``netzmd.formats`` and are loaded only when one runs."""
 
 from __future__ import annotations
 

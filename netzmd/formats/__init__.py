@@ -1,7 +1,7 @@
 """Importers and exporters, one module per format behind one small protocol (``base``), found
-through a lazy registry: a name maps to the module path and class name, and the module (with its
-library: vobject, icalendar) is imported only when that format is used, as ``cli/app.py``
-loads commands. Registering a format is one line here."""
+through a lazy registry: a name maps to the module path and class name, and the module (with any
+library it needs, such as the importers' vobject) is imported only when that format is used, as
+``cli/app.py`` loads commands. Registering a format is one line here."""
 
 from __future__ import annotations
 
