@@ -1422,3 +1422,16 @@ def test_a_flow_list_over_several_lines_is_read_whole_for_its_separator() -> Non
     assert edit_front.set_field(text, "tags", ["a", "b", "c", "d"]) == (
         "---\ntags: [a, b, c, d]\ncity: x\n---\n"
     )
+
+
+def test_a_same_day_entry_goes_above_its_day_in_a_newest_first_log() -> None:
+    """In a newest-first log a new entry lands above the entries of its own day (below the
+    newer ones); in an oldest-first log below them."""
+    newest_first = "## Log\n\n- 2026-01-03 c\n- 2026-01-02 b\n- 2026-01-01 a\n"
+    assert edit_body.add_log_entry(newest_first, date(2026, 1, 2), None, "new") == (
+        "## Log\n\n- 2026-01-03 c\n- 2026-01-02 new\n- 2026-01-02 b\n- 2026-01-01 a\n"
+    )
+    oldest_first = "## Log\n\n- 2026-01-01 a\n- 2026-01-02 b\n- 2026-01-03 c\n"
+    assert edit_body.add_log_entry(oldest_first, date(2026, 1, 2), None, "new") == (
+        "## Log\n\n- 2026-01-01 a\n- 2026-01-02 b\n- 2026-01-02 new\n- 2026-01-03 c\n"
+    )
