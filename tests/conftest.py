@@ -196,3 +196,16 @@ def git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monkey
         if os.environ.get(key) != value:
             monkeypatch.setenv(key, value)
     return home
+
+
+def assert_folded(data: bytes) -> None:
+    """Content lines as vCard (RFC 2425 5.8.1) and iCalendar (RFC 5545 3.1) fold them: CRLF
+    line ends, no line over 75 octets, a continuation starts with a space, and no line ends
+    inside a UTF-8 sequence (each decodes on its own)."""
+    assert data.endswith(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+    for number, line in enumerate(data[:-2].split(b"\r\n")):
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # raises when a sequence was split
+        if line.startswith(b" "):
+            assert number > 0

@@ -12,7 +12,7 @@ from typing import Any
 
 import icalendar
 import pytest
-from conftest import MakeVault, note
+from conftest import MakeVault, assert_folded, note
 from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -245,18 +245,6 @@ def icalendar_event(
         event.add("rrule", {"freq": "yearly"})
     data: bytes = event.to_ical()
     return data
-
-
-def assert_folded(data: bytes) -> None:
-    """RFC 5545 3.1: CRLF line ends, no line over 75 octets, a continuation starts with a
-    space, and no line ends inside a UTF-8 sequence (each decodes on its own)."""
-    assert data.endswith(b"\r\n")
-    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
-    for number, line in enumerate(data[:-2].split(b"\r\n")):
-        assert len(line) <= 75, line
-        line.decode("utf-8")  # raises when a sequence was split
-        if line.startswith(b" "):
-            assert number > 0
 
 
 # Text with every character that needs care: the escaped ones, line breaks of every kind, a

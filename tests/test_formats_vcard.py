@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import vobject
-from conftest import MakeVault, note
+from conftest import MakeVault, assert_folded, note
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -350,18 +350,6 @@ def vobject_card(c: dict[str, Any], uid: str, note: str = "") -> str:
 
 def unfold(text: str) -> str:
     return text.replace("\r\n ", "")
-
-
-def assert_folded(data: bytes) -> None:
-    """RFC 2425 5.8.1: CRLF line ends, no line over 75 octets, a continuation starts with a
-    space, and no line ends inside a UTF-8 sequence (each decodes on its own)."""
-    assert data.endswith(b"\r\n")
-    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
-    for number, line in enumerate(data[:-2].split(b"\r\n")):
-        assert len(line) <= 75, line
-        line.decode("utf-8")  # raises when a sequence was split
-        if line.startswith(b" "):
-            assert number > 0
 
 
 # Text with every character that needs care: the escaped ones, line breaks of every kind,
