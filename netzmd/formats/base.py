@@ -9,8 +9,8 @@ tests/test_formats_contract.py does exactly that for every registered exporter).
 that can also write one file per contact (vCard, for khard and vdirsyncer) is a
 ``FolderExporter``.
 
-The importer side is a protocol only (no importer exists yet): an importer turns one file's
-bytes into ``Incoming`` people and ``Skipped`` rows; the one import engine (matching, the
+An importer turns one file's bytes into ``Incoming`` people and ``Skipped`` rows (a calendar
+importer into ``Meeting``s); the one import engine (``ops/importing.py``: matching, the
 three-way rule, writing through the writer) is shared by all of them and is not part of a
 format.
 """
@@ -131,20 +131,41 @@ class FolderExporter(Exporter, Protocol):
         ...
 
 
-# --- the import side (protocol only: the importers come later) ---------------------------------
+# --- the import side -----------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class Incoming:
-    """One person as a source file has them, before matching. ``fields`` uses the note's keys
-    (``name``, ``company``, ``role``, ``emails``, ``phones``, ``linkedin``, ``birthday`` as
-    ``YYYY-MM-DD`` or ``--MM-DD``, ``city``, ``tags``, ``aliases``, ``met``); ``uid`` is the
-    source's stable id (a vCard UID), stored as ``uid:`` so that an export gives it back;
-    ``body`` is text for the note's body (a vCard NOTE); ``line`` where it starts in the file."""
+    """One person as a source file has them, before matching. ``fields`` uses the note's keys,
+    each only when the source has a value: ``name`` (always), ``company``, ``role``,
+    ``emails`` and ``phones`` (lists, as written in the source), ``linkedin`` (the URL as
+    written), ``birthday`` (``YYYY-MM-DD`` or year-less ``--MM-DD``), ``city``, ``tags`` (a
+    list), ``aliases`` (a list), ``met`` (``2019-03-27 (LinkedIn)``); ``uid`` is the source's
+    stable id (a vCard UID), stored as ``uid:`` so that an export gives it back; ``body`` is
+    text for the note's body (a vCard NOTE); ``file`` and ``line`` say where it starts (for
+    warnings); ``warnings`` are things the engine prints as ``file:line: warning: …`` while
+    importing the rest (a text birthday kept in the body)."""
 
     fields: dict[str, Any]
     uid: str | None = None
     body: str = ""
+    line: int = 1
+    file: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Meeting:
+    """One calendar event as the ICS importer reads it: its ``uid`` (the key that makes the
+    import idempotent), the day it started (in its own time zone), its ``summary``, the
+    attendees' and organizer's email addresses (as written; the engine normalises them), and
+    where it starts in the file."""
+
+    uid: str
+    day: date
+    summary: str
+    emails: list[str]
+    file: str = ""
     line: int = 1
 
 
@@ -167,6 +188,16 @@ class Importer(Protocol):
     def sniff(self, data: bytes, file: str) -> bool: ...
 
     def read(self, data: bytes, file: str) -> tuple[list[Incoming], list[Skipped]]: ...
+
+
+class MeetingImporter(Protocol):
+    """Reads one calendar file into meetings (``netzmd import ics``)."""
+
+    name: ClassVar[str]
+
+    def sniff(self, data: bytes, file: str) -> bool: ...
+
+    def read_meetings(self, data: bytes, file: str) -> tuple[list[Meeting], list[Skipped]]: ...
 
 
 # --- content lines (vCard 3.0, RFC 2425/2426, and iCalendar, RFC 5545, share their syntax) ---
