@@ -18,9 +18,14 @@ EXPORTERS: dict[str, str] = {
     "json": "netzmd.formats.tabular:JsonExporter",
 }
 
-# The importers come later (linkedin, vcard, google, outlook, ics), each a class that follows
-# ``base.Importer``, registered here in the same way.
-IMPORTERS: dict[str, str] = {}
+# Each a class that follows ``base.Importer`` (``ics``: ``base.MeetingImporter``).
+IMPORTERS: dict[str, str] = {
+    "linkedin": "netzmd.formats.linkedin:LinkedinImporter",
+    "vcard": "netzmd.formats.vcard_read:VCardImporter",
+    "google": "netzmd.formats.google:GoogleImporter",
+    "outlook": "netzmd.formats.google:OutlookImporter",
+    "ics": "netzmd.formats.ics_read:IcsImporter",
+}
 
 
 def _load(table: dict[str, str], kind: str, name: str) -> Any:

@@ -197,7 +197,26 @@ class MeetingImporter(Protocol):
 
     def sniff(self, data: bytes, file: str) -> bool: ...
 
-    def read_meetings(self, data: bytes, file: str) -> tuple[list[Meeting], list[Skipped]]: ...
+    def read_meetings(
+        self, data: bytes, file: str, *, until: date
+    ) -> tuple[list[Meeting], list[Skipped]]:
+        """Every meeting that started on or before ``until`` (a recurring event: each of its
+        occurrences up to then, each with a UID of its own)."""
+        ...
+
+
+def tag_for(label: str) -> str | None:
+    """A label or category of another program as a tag that Obsidian reads as one: spaces and
+    what a tag cannot hold become ``-`` (``Old Friends`` → ``Old-Friends``), case is kept, a
+    leading ``#`` dropped; None when nothing is left or it is only digits (Obsidian needs a
+    letter)."""
+    import re
+
+    text = re.sub(r"[\s#,;:!?\"'`()\[\]{}<>|\\^*=+~.&@$%]+", "-", label.strip().lstrip("#"))
+    text = re.sub(r"-{2,}", "-", text).strip("-/")
+    if not text or text.isdigit():
+        return None
+    return text
 
 
 # --- content lines (vCard 3.0, RFC 2425/2426, and iCalendar, RFC 5545, share their syntax) ---
