@@ -58,15 +58,15 @@ def fmt(request: pytest.FixtureRequest) -> str:
 
 def test_the_registry_loads_nothing_until_asked() -> None:
     # Every module of a format is named by path, none is imported by the registry itself.
-    for target in EXPORTERS.values():
+    for target in [*EXPORTERS.values(), *IMPORTERS.values()]:
         assert ":" in target and target.startswith("netzmd.formats.")
-    assert IMPORTERS == {}
+    assert sorted(IMPORTERS) == ["google", "ics", "linkedin", "outlook", "vcard"]
     from netzmd.errors import UsageError
 
     with pytest.raises(UsageError, match="no exporter for 'pdf': use one of csv, ics, json"):
         exporter_class("pdf")
-    with pytest.raises(UsageError, match="no importer for 'linkedin': use one of none yet"):
-        importer_class("linkedin")
+    with pytest.raises(UsageError, match="no importer for 'xls': use one of google, ics, linkedin"):
+        importer_class("xls")
 
 
 def test_a_format_module_is_imported_only_when_used() -> None:
