@@ -66,6 +66,14 @@ SETTINGS: tuple[Setting, ...] = (
         "birthdays, dates, follow-ups and whom to get in touch with, as `netzmd export ics` "
         'writes it; "" for none.',
     ),
+    Setting(
+        "region",
+        "DE",
+        "a text",
+        "The country (two letters, ISO 3166) whose phone numbers are written without a "
+        "country code: `0171 2345678` is read as +49 171 2345678 with DE, when imports match "
+        "people and `netzmd duplicates` compares them.",
+    ),
 )
 
 # How often to be in touch with someone of a circle who has no ``cadence:`` of their own, unless
@@ -103,6 +111,7 @@ class Config:
     agenda_note: str = _DEFAULTS["agenda_note"]
     news_days: int = _DEFAULTS["news_days"]
     ics_output: str = _DEFAULTS["ics_output"]
+    region: str = _DEFAULTS["region"]
     warnings: tuple[Problem, ...] = ()
 
 
@@ -240,6 +249,7 @@ class _Reader:
             agenda_note=self.string(data, "agenda_note", _DEFAULTS["agenda_note"]),
             news_days=self.integer(data, "news_days", _DEFAULTS["news_days"]),
             ics_output=self.optional_string(data, "ics_output"),
+            region=self.region(data),
             warnings=tuple(self.warnings),
         )
 
@@ -348,6 +358,14 @@ class _Reader:
         if not isinstance(value, str):
             raise self.fail(key, f'{key} must be a text, e.g. "network.ics", or "" for none')
         return value.strip()
+
+    def region(self, data: dict[str, Any]) -> str:
+        value = data.get("region", _DEFAULTS["region"])
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            raise self.fail(
+                "region", 'region must be a country\'s two letters (ISO 3166), e.g. "DE" or "US"'
+            )
+        return value.strip().upper()
 
     def integer(self, data: dict[str, Any], key: str, default: int) -> int:
         value = data.get(key, default)
