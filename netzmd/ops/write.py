@@ -6,7 +6,8 @@ compare-and-swap (``atomic``), and commit exactly what was written (``git.commit
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -370,17 +371,27 @@ def new_contact(
     *,
     file: str | None = None,
     note: str | None = None,
+    taken: Mapping[str, Candidate] | None = None,
+    render_note: Callable[[dict[str, Any]], str] | None = None,
 ) -> Plan:
     """A new note ``contacts/NAME.md`` (or ``contacts/FILE.md``) from the template, refused when
     the file exists or the name is taken. ``values``: the fields given (None or empty: left
-    out); ``note``: text for the body. With ``file`` a second person of a name that is taken
-    can be added: the file name tells them apart (``Jane Doe (Acme)``), so only it (and the
-    aliases) must be free."""
+    out); ``note``: text for the body (several lines allowed). With ``file`` a second person of
+    a name that is taken can be added: the file name tells them apart (``Jane Doe (Acme)``), so
+    only it (and the aliases) must be free.
+
+    For many new notes at once (an import): ``taken`` maps every folded name, alias and file
+    name to its contact, instead of a scan of ``candidates``; ``render_note`` renders the
+    template already loaded."""
     from netzmd.notes.note import parse_note
     from netzmd.present.jinja import render
 
     name = check_message(name, "the name")
-    body = check_message(note, "the note text (--note)") if note is not None else None
+    body = None
+    if note is not None:
+        body = plain_text(edit.check_text(note, "the note text (--note)", single_line=False))
+        if not body:
+            raise UsageError("the note text (--note) is empty")
     ident = edit.file_name_for(check_message(file, "--file").removesuffix(".md") if file else name)
     rel = f"{CONTACTS}/{ident}.md"
     path = vault.root / rel
@@ -403,19 +414,22 @@ def new_contact(
     wanted = {fold(ident): "the file name", **{fold(a): "the alias" for a in data["aliases"] or ()}}
     if file is None:
         wanted.setdefault(fold(name), "the name")
-    for c in candidates:
-        taken = next((what for key, what in wanted.items() if key in c.folded()), None)
-        if taken is not None:
-            shown = ident if taken == "the file name" else name
-            raise NetzmdError(
-                f"'{shown}' ({taken}) is taken already: {c.name} ({c.path})",
-                hint=f"See it with: netzmd show {_arg(c.path)}{another}",
-            )
+    clashes = (
+        ((c, what) for key, what in wanted.items() if (c := taken.get(key)) is not None)
+        if taken is not None
+        else ((c, what) for c in candidates for key, what in wanted.items() if key in c.folded())
+    )
+    for c, what in clashes:
+        shown = ident if what == "the file name" else name
+        raise NetzmdError(
+            f"'{shown}' ({what}) is taken already: {c.name} ({c.path})",
+            hint=f"See it with: netzmd show {_arg(c.path)}{another}",
+        )
     has_fields = name != ident or any(data[k] for k in FIELDS)
     data.update(
         name=name, id=ident, today=today, has_fields=has_fields, note=body, yaml=edit.yaml_value
     )
-    text = render(vault, TEMPLATE, data)
+    text = render_note(data) if render_note is not None else render(vault, TEMPLATE, data)
     parsed = parse_note(rel, text.encode("utf-8"))
     if parsed.contact is None or parsed.problems:
         problem = parsed.problems[0] if parsed.problems else None
@@ -442,6 +456,20 @@ def new_contact(
         )
     said = [f"created {rel}"]
     return Plan([Change(rel, path, None, text.encode("utf-8"), said)], f"add: {name}")
+
+
+# A line of free text that the note's reader would take for structure: a heading, a rule, a
+# conflict marker, a task, or a dated list item (an interaction).
+_STRUCTURE = re.compile(r"^(\s*)(#|-{3,}\s*$|<{7}|={7}|>{7}|[-*+] \[.\]|[-*+] \d{4}-\d{2}-\d{2})")
+
+
+def plain_text(text: str) -> str:
+    """Free text for a note's body (an imported note, ``add --note``) that reads as text and
+    nothing else: lines are kept, each line that would read as a heading, a rule, a conflict
+    marker, a task or a logged interaction gets a backslash (Markdown shows it as written);
+    line breaks become LF."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(_STRUCTURE.sub(r"\1\\\2", line) for line in lines)
 
 
 def _arg(text: str) -> str:
