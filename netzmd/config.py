@@ -59,6 +59,14 @@ SETTINGS: tuple[Setting, ...] = (
         "How many days a job change stays in the agenda's News.",
     ),
     Setting(
+        "agenda_limit",
+        20,
+        "a whole number",
+        "The text and Markdown agenda show at most this many people to keep in touch with, "
+        "the most overdue first, and say how many more there are; 0 for no limit. "
+        "`--format json` always lists them all.",
+    ),
+    Setting(
         "ics_output",
         "",
         "a text",
@@ -110,6 +118,7 @@ class Config:
     auto_commit_watch: bool = _DEFAULTS["auto_commit_watch"]
     agenda_note: str = _DEFAULTS["agenda_note"]
     news_days: int = _DEFAULTS["news_days"]
+    agenda_limit: int = _DEFAULTS["agenda_limit"]
     ics_output: str = _DEFAULTS["ics_output"]
     region: str = _DEFAULTS["region"]
     warnings: tuple[Problem, ...] = ()
@@ -248,6 +257,9 @@ class _Reader:
             ),
             agenda_note=self.string(data, "agenda_note", _DEFAULTS["agenda_note"]),
             news_days=self.integer(data, "news_days", _DEFAULTS["news_days"]),
+            agenda_limit=self.integer(
+                data, "agenda_limit", _DEFAULTS["agenda_limit"], "a whole number, 0 for no limit"
+            ),
             ics_output=self.optional_string(data, "ics_output"),
             region=self.region(data),
             warnings=tuple(self.warnings),
@@ -367,8 +379,10 @@ class _Reader:
             )
         return value.strip().upper()
 
-    def integer(self, data: dict[str, Any], key: str, default: int) -> int:
+    def integer(
+        self, data: dict[str, Any], key: str, default: int, kind: str = "a whole number of days"
+    ) -> int:
         value = data.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.fail(key, f"{key} must be a whole number of days")
+            raise self.fail(key, f"{key} must be {kind}")
         return value

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import MakeVault, Run, no_traceback
+from conftest import MakeVault, Run, json_of, no_traceback
 
 from netzmd.cli import main
 
@@ -248,3 +248,86 @@ def test_the_documented_template_features_work_in_the_sandbox(vault: Path) -> No
         "[[Jane Doe]] in 6 days,[[Max Mustermann|Maximilian Mustermann]] in 13 days;"
         "[[Zoë Müller]] in 4 days,2 follow-ups x Jane True\n"
     )
+
+
+# --- agenda_limit: no flood of people to keep in touch with (issue 12) --------------------------
+
+
+def crowded(make_vault: MakeVault, people: int, config: str | None = None) -> Path:
+    """``people`` contacts all overdue on a 30-day cadence, P00 the longest without contact (so
+    the best ranked), then P01, …; no follow-ups, dates or greetings."""
+    notes = {
+        f"contacts/P{n:02d}.md": f"---\ncadence: 30d\nlast_contact: 2026-01-{n + 1:02d}\n---\n"
+        for n in range(people)
+    }
+    return make_vault(notes, config)
+
+
+def keep_lines(text: str, fmt: str) -> list[str]:
+    prefix = "  2026-" if fmt == "text" else "- **2026-"
+    return [line for line in text.splitlines() if line.startswith(prefix)]
+
+
+@pytest.mark.parametrize("fmt", ["text", "md"])
+def test_the_agenda_shows_at_most_agenda_limit_people_best_first(
+    make_vault: MakeVault, run: Run, fmt: str
+) -> None:
+    root = crowded(make_vault, 21)
+    text = run(root, "agenda", "--today", TODAY, "--format", fmt).stdout
+    shown = keep_lines(text, fmt)
+    assert len(shown) == 20
+    assert "P00" in shown[0] and "P19" in shown[-1] and "P20" not in text
+    if fmt == "text":
+        assert "Keep in touch (21)\n" in text  # the heading counts everyone
+        assert "  … and 1 more  (all of them: netzmd agenda --format json, or set " in text
+    else:
+        assert "- … and 1 more (all of them: `netzmd agenda --format json`, or set " in text
+    everyone = json_of(run(root, "agenda", "--today", TODAY, "--format", "json"))
+    assert [k["id"] for k in everyone["keep_in_touch"]] == [f"P{n:02d}" for n in range(21)]
+
+
+@pytest.mark.parametrize("fmt", ["text", "md"])
+def test_exactly_agenda_limit_people_need_no_more_line(
+    make_vault: MakeVault, run: Run, fmt: str
+) -> None:
+    text = run(crowded(make_vault, 20), "agenda", "--today", TODAY, "--format", fmt).stdout
+    assert len(keep_lines(text, fmt)) == 20
+    assert "more" not in text
+
+
+@pytest.mark.parametrize(("limit", "shown"), [(0, 25), (3, 3), (25, 25), (1, 1)])
+def test_agenda_limit_is_a_setting_and_zero_means_no_limit(
+    make_vault: MakeVault, run: Run, limit: int, shown: int
+) -> None:
+    root = crowded(make_vault, 25, f"agenda_limit = {limit}\n")
+    for fmt in ("text", "md"):
+        text = run(root, "agenda", "--today", TODAY, "--format", fmt).stdout
+        assert len(keep_lines(text, fmt)) == shown
+        assert (f"… and {25 - shown} more" in text) == (shown < 25)
+    data = json_of(run(root, "agenda", "--today", TODAY, "--format", "json"))
+    assert len(data["keep_in_touch"]) == 25  # JSON stays complete
+
+
+@pytest.mark.parametrize("value", ["-1", '"20"', "true", "2.5"])
+def test_a_bad_agenda_limit_is_an_error_with_file_and_line(
+    make_vault: MakeVault, run: Run, value: str
+) -> None:
+    root = crowded(make_vault, 1, f"news_days = 3\nagenda_limit = {value}\n")
+    result = run(root, "agenda", "--today", TODAY)
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert result.stderr.startswith(
+        "netzmd.toml:2: error: agenda_limit must be a whole number, 0 for no limit"
+    )
+
+
+def test_a_custom_template_gets_the_limited_list_and_the_count(
+    make_vault: MakeVault, run: Run
+) -> None:
+    root = crowded(make_vault, 5, "agenda_limit = 2\n")
+    (root / "templates").mkdir()
+    (root / "templates" / "agenda.txt.j2").write_text(
+        "{{ keep_in_touch | map(attribute='id') | join(',') }} +{{ keep_in_touch_more }}\n",
+        encoding="utf-8",
+    )
+    assert run(root, "agenda", "--today", TODAY).stdout == "P00,P01 +3\n"

@@ -60,7 +60,9 @@ def agenda(
     get back in touch with (by cadence: their own or their circle's default), birthdays and
     other dates, and greetings for occasions such as Christmas. Archived contacts are never on
     it. A note that cannot be read counts as it last read without errors, and a Problems section
-    lists each problem as path:line.
+    lists each problem as path:line. Text and md list at most agenda_limit people to keep in
+    touch with (netzmd.toml, 20 unless set; 0 for all), the most overdue first, and say how many
+    more there are; json lists them all.
 
     \b
     Examples:
@@ -95,7 +97,9 @@ def agenda(
 
         data = to_data(report, news)
         color = fmt == "text" and output is None and use_color()
-        text = render_agenda(session.vault, data, days, fmt, template, color=color)
+        text = render_agenda(
+            session.vault, data, days, fmt, template, color=color, limit=session.config.agenda_limit
+        )
     if output is None:
         click.echo(text, nl=False, color=True if fmt == "text" and use_color() else None)
         broken_hint(session)

@@ -378,6 +378,18 @@ def greetings(
     return items
 
 
+def limit_keep_in_touch(data: dict[str, Any], limit: int) -> dict[str, Any]:
+    """The agenda's data (``to_data``) as the text and Markdown agenda show it: at most
+    ``limit`` people to keep in touch with (the ``agenda_limit`` setting; 0: no limit), the
+    first ones, which rank best, and ``keep_in_touch_more``: how many are left out. A first
+    import of hundreds of contacts then does not bury the rest of the agenda; the JSON stays
+    complete."""
+    items = data["keep_in_touch"]
+    if limit <= 0 or len(items) <= limit:
+        return {**data, "keep_in_touch_more": 0}
+    return {**data, "keep_in_touch": items[:limit], "keep_in_touch_more": len(items) - limit}
+
+
 # --- the documented JSON shape ------------------------------------------------------------------
 
 

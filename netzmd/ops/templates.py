@@ -20,8 +20,14 @@ from netzmd.vault import TEMPLATES, Vault, builtin_templates
 # shipped, newest first. When a built-in template changes, add its new fingerprint in front;
 # tests/test_ops_templates.py fails until it is here.
 RELEASED: dict[str, tuple[str, ...]] = {
-    "agenda.md.j2": ("08cf09ad9051600d", "4b387df3d4031573", "1eced9513ab962d2"),
+    "agenda.md.j2": (
+        "a96ab7af9c2ecbca",
+        "08cf09ad9051600d",
+        "4b387df3d4031573",
+        "1eced9513ab962d2",
+    ),
     "agenda.txt.j2": (
+        "cd694a64ac4fdd57",
         "cba7fe33cd98107f",
         "8fd1387bbec023e4",
         "110f55fe3b8e47a1",

@@ -19,6 +19,7 @@ import jinja2
 import jinja2.sandbox
 
 from netzmd.errors import NetzmdError
+from netzmd.model.agenda import limit_keep_in_touch
 from netzmd.present.text import days_word
 from netzmd.vault import Vault, builtin_templates
 
@@ -132,11 +133,13 @@ def render_agenda(
     template: str | None = None,
     *,
     color: bool = False,
+    limit: int = 0,
 ) -> str:
     """The agenda (``agenda.to_data``) as text (``fmt`` "text") or a Markdown note ("md"),
-    through ``template`` or the default ``agenda.txt.j2`` / ``agenda.md.j2``."""
+    through ``template`` or the default ``agenda.txt.j2`` / ``agenda.md.j2``, with at most
+    ``limit`` people to keep in touch with (``agenda.limit_keep_in_touch``; 0: all)."""
     name = template or f"agenda.{'md' if fmt == 'md' else 'txt'}.j2"
-    return render(vault, name, {**data, "days": days}, color=color)
+    return render(vault, name, {**limit_keep_in_touch(data, limit), "days": days}, color=color)
 
 
 def _where(filename: str | None, name: str) -> str:

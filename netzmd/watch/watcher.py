@@ -438,7 +438,7 @@ class Watcher:
         data = to_data(report, news)
         summary = agenda_summary(data)
         try:
-            text = render_agenda(self.vault, data, days, "md")
+            text = render_agenda(self.vault, data, days, "md", limit=self.config.agenda_limit)
         except NetzmdError as exc:
             self._render_error = exc.message
             return False, summary
