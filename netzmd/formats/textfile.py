@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from netzmd.errors import NetzmdError
+from netzmd.formats.base import Incoming, Skipped
 
 # --- bytes to text ----------------------------------------------------------------------------
 
@@ -361,3 +362,32 @@ def read_birthday(text: str, *, slash: str = "mdy") -> str | None:
     if found.year == 1604:
         return f"--{found.month:02d}-{found.day:02d}"
     return found.isoformat()
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def records(table: Table, file: str, skipped: list[Skipped]) -> Iterator[tuple[int, list[str]]]:
+    """The records of a table that can be read, each with the line it starts on; a record the
+    CSV reader cannot read or whose shape is wrong (``shape_problem``) goes to ``skipped``
+    with its line and why, and a record with no value at all (a blank line, Excel's ``,,,``)
+    is passed over."""
+    width = len(table.header)
+    for row in rows(table):
+        if row.cells is None:
+            skipped.append(Skipped(file, row.line, f"cannot read this record: {row.error}"))
+            continue
+        if not any(c.strip() for c in row.cells):
+            continue
+        problem = shape_problem(row, width)
+        if problem is not None:
+            skipped.append(Skipped(file, row.line, problem))
+            continue
+        yield row.line, row.cells
+
+
+def warn_first(warning: str | None, people: list[Incoming]) -> None:
+    """A warning about the whole file (``Decoded.warning``) given to the first person read, so
+    that the engine prints it once, at that line."""
+    if warning is not None and people:
+        people[0].warnings.insert(0, warning)
