@@ -27,6 +27,7 @@ LAZY_COMMANDS = {
     "changes": "netzmd.cli.history",
     "templates": "netzmd.cli.templates",
     "export": "netzmd.cli.export",
+    "import": "netzmd.cli.importing",
 }
 
 
