@@ -449,3 +449,44 @@ def test_the_git_runner_closes_stdin_drops_a_hooks_index_and_speaks_c(
         g.output("cat-file", "blob", "HEAD:no-such-thing")
     monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
     assert Git.at(repo) is None and find_git() is None
+
+
+# --- deleted files --------------------------------------------------------------------------------
+
+
+def test_a_deleted_note_is_committed_as_deleted_and_nothing_else(repo: Path) -> None:
+    """Only the paths given: a deleted note (git rm) and a new one; another deleted file and
+    a staged change stay as they were."""
+    (repo / "contacts" / "Max Mustermann.md").unlink()
+    (repo / "notes" / "other.md").unlink()  # deleted too, but not by netzmd
+    (repo / "notes" / "third.md").write_text("staged\n", encoding="utf-8")
+    git(repo, "add", "notes/third.md")
+    (repo / "contacts" / "Max M.md").write_text(MAX, encoding="utf-8")
+    result = gitops.commit_paths(
+        repo,
+        [repo / "contacts" / "Max Mustermann.md", repo / "contacts" / "Max M.md"],
+        "rename: Max Mustermann to Max M",
+    )
+    assert result.committed, result
+    assert git(repo, "show", "--name-status", "-M", "--format=", "HEAD").splitlines() == [
+        "R100\tcontacts/Max Mustermann.md\tcontacts/Max M.md"
+    ]
+    assert git(repo, "status", "--porcelain").splitlines() == [
+        " D notes/other.md",
+        "M  notes/third.md",
+    ]
+
+
+def test_a_deleted_file_git_never_knew_is_left_out(repo: Path) -> None:
+    (repo / "contacts" / "Jane Doe.md").unlink()
+    never = repo / "contacts" / "Never Committed.md"  # made and deleted without a commit
+    before = head(repo)
+    alone = gitops.commit_paths(repo, [never], "forget: Never Committed")
+    assert (alone.committed, alone.reason) == (False, "git found nothing to commit")
+    assert head(repo) == before
+    result = gitops.commit_paths(
+        repo, [never, repo / "contacts" / "Jane Doe.md"], "forget: Jane Doe, Never Committed"
+    )
+    assert result.committed, result
+    assert last_commit(repo)[1] == ["contacts/Jane Doe.md"]
+    assert git(repo, "status", "--porcelain") == ""

@@ -489,3 +489,140 @@ def test_temporary_names_say_whose_they_are() -> None:
         os.getpid(),
     )
     assert vault.TEMP_SUFFIX == atomic.TMP_SUFFIX
+
+
+# --- 7. Deleting a note, all or none with the others -------------------------------------------
+
+
+def removal_plan(vault: Path, *, jane_after: str | None = None) -> Any:
+    """A plan that rewrites Jane's note (when ``jane_after`` is given) and deletes Max's."""
+    from netzmd.ops.write import Change, Plan
+
+    jane, mx = vault / "contacts" / "Jane Doe.md", vault / "contacts" / "Max.md"
+    changes = []
+    if jane_after is not None:
+        changes.append(Change("contacts/Jane Doe.md", jane, JANE.encode(), jane_after.encode()))
+    changes.append(Change.removal("contacts/Max.md", mx, MAX.encode(), ["deleted Max"]))
+    return Plan(changes, "tidy")
+
+
+def test_a_deletion_is_written_with_the_other_changes(vault: Path) -> None:
+    from netzmd.ops.write import write
+
+    plan = removal_plan(vault, jane_after=JANE + "- 2026-11-27 merged\n")
+    assert [c.changed for c in plan.changes] == [True, True]
+    written = write(plan)
+    assert [c.rel for c in written] == ["contacts/Jane Doe.md", "contacts/Max.md"]
+    assert contacts(vault) == ["Jane Doe.md"]  # nothing moved aside is left behind
+    assert (vault / "contacts" / "Jane Doe.md").read_text("utf-8").endswith("merged\n")
+
+
+def test_the_diff_of_a_deletion_ends_in_dev_null(vault: Path) -> None:
+    from netzmd.ops.write import Change, diff
+
+    plan = removal_plan(vault)
+    assert diff(plan.real) == (
+        "--- a/contacts/Max.md\n+++ /dev/null\n@@ -1,5 +0,0 @@\n"
+        "----\n-name: Max Mustermann\n----\n-\n-Notes about Max.\n"
+    )
+    empty = Change.removal("contacts/Empty.md", vault / "contacts" / "Empty.md", b"")
+    assert diff([empty]) == "--- a/contacts/Empty.md\n+++ /dev/null\n"
+    assert contacts(vault) == ["Jane Doe.md", "Max.md"]
+
+
+def test_a_note_to_delete_that_changed_meanwhile_stops_everything(vault: Path) -> None:
+    from netzmd.ops.write import write
+
+    edited = MAX + "typed in an editor\n"
+    plan = removal_plan(vault, jane_after=JANE + "more\n")
+    (vault / "contacts" / "Max.md").write_text(edited, encoding="utf-8")
+    with pytest.raises(ChangedOnDisk, match=r"Max\.md changed on disk"):
+        write(plan)
+    assert (vault / "contacts" / "Max.md").read_text(encoding="utf-8") == edited
+    assert (vault / "contacts" / "Jane Doe.md").read_text(encoding="utf-8") == JANE
+    assert contacts(vault) == ["Jane Doe.md", "Max.md"]
+
+
+def test_a_deleted_note_is_put_back_when_a_later_change_fails(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleted first, then the next note cannot be written: the deleted one comes back as the
+    very file it was (inode, mode, bytes), not a copy."""
+    from netzmd.ops.write import Change, Plan, write
+
+    mx = vault / "contacts" / "Max.md"
+    mx.chmod(0o640)
+    before = os.stat(mx)
+    jane = vault / "contacts" / "Jane Doe.md"
+    plan = Plan(
+        [
+            Change.removal("contacts/Max.md", mx, MAX.encode()),
+            Change("contacts/Jane Doe.md", jane, JANE.encode(), b"new\n"),
+        ],
+        "tidy",
+    )
+    real_put = Pending.put
+
+    def put(self: Pending, expected: bytes | None, **kwargs: Any) -> atomic.Stamp:
+        if self.path == jane and expected == JANE.encode():
+            jane.write_text(JANE + "saved meanwhile\n", encoding="utf-8")
+        return real_put(self, expected, **kwargs)
+
+    monkeypatch.setattr(Pending, "put", put)
+    with pytest.raises(ChangedOnDisk, match=r"nothing was written \(contacts/Max.md put back"):
+        write(plan)
+    after = os.stat(mx)
+    assert (after.st_ino, stat.S_IMODE(after.st_mode)) == (before.st_ino, 0o640)
+    assert mx.read_text(encoding="utf-8") == MAX
+    assert contacts(vault) == ["Jane Doe.md", "Max.md"]
+
+
+def test_a_note_written_to_while_it_is_moved_aside_is_put_back(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked, then saved by another program in the instant before the move: the moved file
+    is read once more, and put back."""
+    from netzmd.ops.write import write
+
+    mx = vault / "contacts" / "Max.md"
+    edited = MAX + "saved in that instant\n"
+    real_rename = os.rename
+
+    def rename(src: Any, dst: Any) -> None:
+        if Path(src) == mx:
+            mx.write_text(edited, encoding="utf-8")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(ChangedOnDisk, match=r"Max\.md changed on disk after netzmd read it"):
+        write(removal_plan(vault))
+    assert mx.read_text(encoding="utf-8") == edited
+    assert contacts(vault) == ["Jane Doe.md", "Max.md"]
+
+
+def test_a_read_only_note_is_not_deleted(vault: Path) -> None:
+    from netzmd.notes.atomic import NotWritable
+    from netzmd.ops.write import write
+
+    mx = vault / "contacts" / "Max.md"
+    mx.chmod(0o444)
+    try:
+        if os.geteuid() == 0:
+            mx.chmod(0o000)  # root may write anything that has a write bit at all
+        with pytest.raises(NotWritable, match="netzmd does not delete a note that is not"):
+            write(removal_plan(vault, jane_after=JANE + "more\n"))
+    finally:
+        mx.chmod(0o644)
+    assert mx.read_text(encoding="utf-8") == MAX
+    assert (vault / "contacts" / "Jane Doe.md").read_text(encoding="utf-8") == JANE
+
+
+def test_a_hard_linked_note_may_be_deleted(vault: Path, tmp_path: Path) -> None:
+    """Deleting one name of a file splits nothing: the other name keeps the text."""
+    from netzmd.ops.write import write
+
+    other = tmp_path / "elsewhere.md"
+    os.link(vault / "contacts" / "Max.md", other)
+    write(removal_plan(vault))
+    assert contacts(vault) == ["Jane Doe.md"]
+    assert other.read_text(encoding="utf-8") == MAX

@@ -118,8 +118,9 @@ def commit_paths(
     folder: Path, paths: Sequence[Path], message: str, *, when: datetime | None = None
 ) -> CommitResult:
     """Commit exactly ``paths`` (files in the repository that holds ``folder``) with
-    ``message``. Files git does not know yet are added first. ``when``: the author and
-    committer date (default: git's, now)."""
+    ``message``. Files git does not know yet are added first; a file that is gone is committed
+    as deleted (``git rm``), and one that is gone and git never knew is left out. ``when``: the
+    author and committer date (default: git's, now)."""
     git = find_git()
     if git is None:
         if _inside_repo_without_git(folder):
@@ -140,6 +141,10 @@ def commit_paths(
     if known.returncode != 0:
         return CommitResult(False, message=message, reason=_failure("git ls-files", known))
     tracked = set(known.stdout.split("\0"))
+    gone = {r for r, p in zip(rel, paths, strict=True) if not os.path.lexists(p)}
+    rel = [r for r in rel if r in tracked or r not in gone]
+    if not rel:
+        return CommitResult(False, message=message, reason="git found nothing to commit")
     new = [r for r in rel if r not in tracked]
     if new:
         added = g.text("add", "--", *new)

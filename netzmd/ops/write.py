@@ -93,7 +93,8 @@ def open_note(
 @dataclass(slots=True)
 class Change:
     """The new bytes for one file, and what changed, in words; ``seen``: the stat of the file
-    when ``before`` was read (None: not known, the bytes alone are compared)."""
+    when ``before`` was read (None: not known, the bytes alone are compared). ``deleted``: the
+    file is to be removed (``after`` is then empty); ``Change.removal`` makes one."""
 
     rel: str
     path: Path
@@ -101,10 +102,23 @@ class Change:
     after: bytes
     said: list[str] = field(default_factory=list)
     seen: os.stat_result | None = None
+    deleted: bool = False
+
+    @classmethod
+    def removal(
+        cls,
+        rel: str,
+        path: Path,
+        before: bytes,
+        said: list[str] | None = None,
+        seen: os.stat_result | None = None,
+    ) -> Change:
+        """Delete the file that holds ``before`` (only if it still does when written)."""
+        return cls(rel, path, before, b"", [] if said is None else said, seen, deleted=True)
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after
+        return self.deleted or self.before != self.after
 
 
 @dataclass(slots=True)
@@ -482,15 +496,19 @@ def _arg(text: str) -> str:
 
 
 def diff(changes: Sequence[Change]) -> str:
-    """A unified diff of the changes, with vault-relative paths (``/dev/null`` for new files)."""
+    """A unified diff of the changes, with vault-relative paths (``/dev/null`` for new files
+    and deleted ones)."""
     import difflib
 
     out: list[str] = []
     for c in changes:
         old = _diff_lines(c.before)
-        new = _diff_lines(c.after)
+        new = [] if c.deleted else _diff_lines(c.after)
         before = "/dev/null" if c.before is None else f"a/{c.rel}"
-        for line in difflib.unified_diff(old, new, before, f"b/{c.rel}", lineterm="\n"):
+        after = "/dev/null" if c.deleted else f"b/{c.rel}"
+        if c.deleted and not old:  # an empty file: no lines to show, only that it goes
+            out.append(f"--- {before}\n+++ {after}\n")
+        for line in difflib.unified_diff(old, new, before, after, lineterm="\n"):
             out.append(line)
             if not line.endswith("\n"):
                 out.append("\n\\ No newline at end of file\n")
@@ -513,12 +531,14 @@ def write(plan: Plan) -> list[Change]:
     stat when known), and all of them or none.
 
     Refused before anything is written: a note that is read-only or has a second hard link
-    (``atomic.refuse_unsafe``). Every file is checked before the first one is replaced. When
-    one cannot be replaced after all (changed meanwhile, a write error, Ctrl-C), the ones
-    replaced before it are put back as they were, from copies made before the first replace
-    (so putting back needs no more disk space), and the error says so. The temporary files go
-    next to the notes without a sweep of the folder: the index scan that found the notes did
-    it (``vault.scan_notes``)."""
+    (``atomic.refuse_unsafe``; a note to be deleted only when read-only). Every file is checked
+    before the first one is replaced. When one cannot be replaced after all (changed meanwhile,
+    a write error, Ctrl-C), the ones replaced before it are put back as they were, from copies
+    made before the first replace (so putting back needs no more disk space), and the error
+    says so. A file to be deleted is checked the same way and moved aside under a temporary
+    name, which is put back on a failure and removed once every change is in place. The
+    temporary files go next to the notes without a sweep of the folder: the index scan that
+    found the notes did it (``vault.scan_notes``)."""
     from netzmd.notes.atomic import Pending, check_unchanged, refuse_unsafe
 
     changes = plan.real
@@ -528,20 +548,29 @@ def write(plan: Plan) -> list[Change]:
                 seen = c.seen if c.seen is not None else os.lstat(c.path)
             except FileNotFoundError:
                 continue  # the check below says it is gone
-            refuse_unsafe(seen, c.rel)
-    pendings: list[Pending] = []
+            if c.deleted:
+                _refuse_removal(seen, c.rel)
+            else:
+                refuse_unsafe(seen, c.rel)
+    pendings: list[Pending | _Removal] = []
     undos: list[Pending | None] = []  # what was there, ready to be put back
-    written: list[tuple[int, Stamp]] = []
+    written: list[tuple[int, Stamp | None]] = []
+    done = False
     try:
         try:
             for c in changes:
+                if c.deleted:
+                    pendings.append(_Removal(c.path))
+                    continue
                 if c.before is None:
                     c.path.parent.mkdir(parents=True, exist_ok=True)
                 pendings.append(Pending(c.path, c.after, swept=True))
             if len(changes) > 1:
                 for c in changes:
                     before = c.before
-                    undos.append(None if before is None else Pending(c.path, before, swept=True))
+                    undos.append(
+                        None if before is None or c.deleted else Pending(c.path, before, swept=True)
+                    )
         except OSError as exc:
             failed = changes[len(pendings) if len(pendings) < len(changes) else len(undos)]
             raise NetzmdError(
@@ -553,24 +582,124 @@ def write(plan: Plan) -> list[Change]:
             try:
                 written.append((i, pending.put(c.before, seen=_stamp(c.seen))))
             except BaseException as exc:
-                said = _put_back(changes, undos, written)
+                said = _put_back(changes, pendings, undos, written)
                 written.clear()
                 if isinstance(exc, NetzmdError) and said:
                     raise type(exc)(f"{exc.message}; {said}", hint=exc.hint) from None
                 if isinstance(exc, OSError):
+                    verb = "delete" if c.deleted else "write"
                     raise NetzmdError(
-                        f"cannot write {c.rel}: {exc.strerror or exc}; "
+                        f"cannot {verb} {c.rel}: {exc.strerror or exc}; "
                         f"{said or 'nothing was written'}"
                     ) from None
                 raise
+        done = True
     finally:
         for pending in pendings:
-            pending.discard()
+            if done or isinstance(pending, Pending):
+                pending.discard()  # a file moved aside and not put back stays (the error says)
         for undo in undos:
             if undo is not None:
                 undo.discard()
-    _remember([(changes[i].rel, changes[i].path, changes[i].after, s) for i, s in written])
+    _remember(
+        [
+            (changes[i].rel, changes[i].path, changes[i].after, s)
+            for i, s in written
+            if s is not None
+        ]
+    )
     return [changes[i] for i, _ in written]
+
+
+def _refuse_removal(st: os.stat_result, rel: str) -> None:
+    """A read-only note is the person's "do not change": netzmd does not delete it either."""
+    import shlex
+    import stat
+
+    from netzmd.notes.atomic import NotWritable, may_write
+
+    uid = os.geteuid()
+    if not may_write(st.st_mode, st.st_uid, st.st_gid, uid, {os.getegid(), *os.getgroups()}):
+        raise NotWritable(
+            f"{rel} is read-only (mode {stat.S_IMODE(st.st_mode):04o}); netzmd does not delete a "
+            "note that is not writable; nothing was written",
+            hint=f"To let it go, make it writable first: chmod u+w {shlex.quote(rel)} (in the "
+            "vault folder).",
+        )
+
+
+class _Removal:
+    """Deleting one file all or none with the other changes: ``put`` moves it aside under a
+    temporary name (a name the sweep of netzmd's temporary files knows) once it is checked to
+    be as read, ``restore`` puts it back, ``discard`` deletes it for good."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.aside: Path | None = None
+
+    def put(self, expected: bytes | None, *, seen: Stamp | None = None) -> None:
+        from netzmd.notes.atomic import ChangedOnDisk, _temp_name, check_unchanged
+
+        check_unchanged(self.path, expected, seen)
+        aside = self.path.with_name(_temp_name(self.path))  # a name a sweep knows to be ours
+        os.rename(self.path, aside)
+        self.aside = aside
+        try:
+            moved = aside.read_bytes()
+        except OSError:
+            moved = None
+        if moved != expected:  # written to in the instant between the check and the move
+            self.restore()
+            raise ChangedOnDisk(
+                f"{self.path.name} changed on disk after netzmd read it; it was left as it is",
+                hint="Run the command again to apply it to the new version.",
+            )
+        _fsync_folder(self.path.parent)
+
+    def restore(self) -> None:
+        """Put the file back where it was, unless something else is there now (then the
+        error names where its old text is)."""
+        from netzmd.notes.atomic import ChangedOnDisk
+
+        aside = self.aside
+        if aside is None:
+            return
+        try:
+            os.link(aside, self.path)
+        except FileExistsError:
+            raise ChangedOnDisk(
+                f"{self.path.name} was made again meanwhile; the deleted note is in {aside}"
+            ) from None
+        except OSError:  # no hard links here (FAT): a rename, if the name is still free
+            if os.path.lexists(self.path):
+                raise
+            os.rename(aside, self.path)
+        else:
+            os.unlink(aside)
+        self.aside = None
+        _fsync_folder(self.path.parent)
+
+    def discard(self) -> None:
+        aside, self.aside = self.aside, None
+        if aside is not None:
+            try:
+                os.unlink(aside)
+            except OSError:
+                return  # left for the next sweep of temporary files
+            _fsync_folder(aside.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _stamp(st: os.stat_result | None) -> Stamp | None:
@@ -580,17 +709,26 @@ def _stamp(st: os.stat_result | None) -> Stamp | None:
 
 
 def _put_back(
-    changes: Sequence[Change], undos: Sequence[Pending | None], written: Sequence[tuple[int, Stamp]]
+    changes: Sequence[Change],
+    pendings: Sequence[Pending | _Removal],
+    undos: Sequence[Pending | None],
+    written: Sequence[tuple[int, Stamp | None]],
 ) -> str:
     """Put the files in ``written`` back as they were, each only if it is still as netzmd
-    wrote it; what happened, in words ("" when nothing had been written)."""
+    wrote it (a deleted one only if its name is still free); what happened, in words ("" when
+    nothing had been written)."""
     from netzmd.notes.atomic import ChangedOnDisk, check_unchanged
 
     back: list[tuple[str, Path, bytes, Stamp]] = []
     stuck: list[str] = []
     for i, stamp in reversed(written):
-        c, undo = changes[i], undos[i]
+        c, pending = changes[i], pendings[i]
         try:
+            if isinstance(pending, _Removal):  # a deleted file: back from where it was moved
+                pending.restore()
+                continue
+            assert stamp is not None
+            undo = undos[i] if undos else None
             if undo is None:  # a new file: remove it again
                 check_unchanged(c.path, c.after, stamp)
                 os.unlink(c.path)
