@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "ops": {"errors", "model", "config", "notes", "vault", "git", "present"},
     "watch": {"errors", "model", "config", "notes", "vault", "git", "present", "store"}
     | {"formats"},
+    "reports": {"errors", "model", "config", "notes", "vault", "git", "store"},
     "cli": {"errors", "model", "config", "notes", "vault", "git", "present", "store", "ops"}
-    | {"watch", "formats", "__init__"},
+    | {"watch", "formats", "reports", "__init__"},
     "__init__": set(),
     "__main__": {"cli"},
 }
