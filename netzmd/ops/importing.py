@@ -791,7 +791,7 @@ def plan_import(
 
 
 def _summary(text: str) -> str:
-    words = " ".join(ch if ch.isprintable() else " " for ch in text).split()
+    words = "".join(ch if ch.isprintable() else " " for ch in text).split()
     return " ".join(words)[:200] or "meeting"
 
 
