@@ -1451,3 +1451,19 @@ def test_python_frontmatter_handler_reads_like_netzmd() -> None:
 def test_braces_in_messages_are_kept_as_written(text: str, expected: str) -> None:
     """Messages with { and } in them (from YAML or from a key) come out intact."""
     assert problems(text.encode()) == [f"{PATH}:{expected}"]
+
+
+def test_former_companies_and_offer_date() -> None:
+    """``former:`` (a list, or one text) and ``offer_date:`` (issue 13), as written; a bad
+    offer date is a warning and the rest of the contact stays."""
+    c = contact(
+        '---\ncompany: Globex\nformer: ["Initech GmbH", "[[Acme]]"]\noffers: a job\n'
+        "offer_date: 2026-03-01\n---\n"
+    )
+    assert c.former == ["Initech GmbH", "[[Acme]]"]
+    assert (c.offer_date, c.offers) == (date(2026, 3, 1), "a job")
+    assert contact("---\nformer: Initech\n---\n").former == ["Initech"]
+    assert (contact("---\n---\n").former, contact("---\n---\n").offer_date) == ([], None)
+    c, said = warned("---\ncompany: Globex\noffer_date: last spring\n---\n")
+    assert c.offer_date is None and c.company == "Globex"
+    assert said == [f"{PATH}:3: warning: offer_date 'last spring' is not a date: write YYYY-MM-DD"]

@@ -108,6 +108,8 @@ class Contact:
     introduced_by: str | None = None
     vouches: bool = False
     offers: str | None = None
+    offer_date: date | None = None  # when the offer was made
+    former: list[str] = field(default_factory=list)  # companies they worked at before
     archived: bool = False
     interactions: list[Interaction] = field(default_factory=list)  # newest first
     follow_ups: list[FollowUp] = field(default_factory=list)  # in note order

@@ -306,6 +306,8 @@ class _Builder:
         c.introduced_by = self.link("introduced_by")
         c.vouches = self.flag("vouches")
         c.offers = self.text("offers")
+        c.offer_date = self.full_date("offer_date")
+        c.former = self.strings("former")
         c.archived = self.flag("archived")
         return c
 

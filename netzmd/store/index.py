@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt. The
 # fingerprint (``schema_fingerprint``) of the schema each version has used is recorded below; a
 # test fails when the schema changes without a new version.
-INDEX_VERSION = 13
-SCHEMA_FINGERPRINTS = {13: "df31f764eccf653a"}
+INDEX_VERSION = 14
+SCHEMA_FINGERPRINTS = {13: "df31f764eccf653a", 14: "85b2d45ff6f8cbe0"}
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 BUSY_MS = 10_000  # how long to wait for another process writing the cache
@@ -58,6 +58,8 @@ CREATE TABLE notes (
     aliases TEXT,                 -- JSON list
     cadence TEXT, last_contact TEXT, snooze_until TEXT,
     seen TEXT,                    -- interaction dates, newest first, comma-separated
+    former TEXT,                  -- earlier companies as written, newline-separated
+    vouches INTEGER, offers TEXT, offer_date TEXT, introduced_by TEXT,
     in_fts INTEGER NOT NULL DEFAULT 0  -- 1: the note's text is in the fts table
 );
 CREATE INDEX notes_sort ON notes(sort_key);
@@ -567,12 +569,13 @@ class Index:
 
 _CONTACT_COLUMNS = (
     "id, name, sort_key, circle, company, role, archived, tags, aliases, cadence, last_contact,"
-    " snooze_until, seen"
+    " snooze_until, seen, former, vouches, offers, offer_date, introduced_by"
 )
 _CONTACT_UPDATES = ", ".join(f"{c}=excluded.{c}" for c in _CONTACT_COLUMNS.split(", "))
+_CONTACT_VALUES = ",".join("?" * len(_CONTACT_COLUMNS.split(", ")))
 _UPSERT_OK = f"""
 INSERT INTO notes (path, stat, hash, ok, problems, {_CONTACT_COLUMNS}, in_fts)
-VALUES (?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?,?,?,?, 0)
+VALUES (?,?,?,?,?, {_CONTACT_VALUES}, 0)
 ON CONFLICT(path) DO UPDATE SET
     stat=excluded.stat, hash=excluded.hash, ok=excluded.ok,
     problems=excluded.problems, {_CONTACT_UPDATES}, in_fts=0
@@ -676,6 +679,11 @@ def _columns(c: Contact) -> tuple[Any, ...]:
         c.last_contact_field.isoformat() if c.last_contact_field else None,
         c.snooze_until.isoformat() if c.snooze_until else None,
         seen_text(c),
+        "\n".join(c.former) if c.former else None,
+        int(c.vouches),
+        c.offers,
+        c.offer_date.isoformat() if c.offer_date else None,
+        c.introduced_by,
     )
 
 
