@@ -62,8 +62,8 @@ def test_a_linkedin_export_imports_in_one_commit(vault: Path, run: Run) -> None:
     assert first == "import linkedin: 6 new, 1 updated, 1 conflict"
     assert git(vault, "log", "--format=%s", "-1").strip() == first
     assert git(vault, "status", "--porcelain", "--", "contacts", "imports") == ""
-    # linkedin-2025.csv line 7: a row empty but for the date is skipped with its line
-    assert "linkedin-2025.csv:7: skipped:" in result.stderr
+    # linkedin-2025.csv line 8: a row empty but for the date is skipped with its line
+    assert "linkedin-2025.csv:8: skipped: no name" in result.stderr
     jane = (vault / "contacts/Jane Doe.md").read_text()
     assert "linkedin: https://www.linkedin.com/in/jane-doe-4a1b2c\n" in jane
     assert 'met: "2025-12-22 (LinkedIn)"\n' in jane
