@@ -27,17 +27,18 @@ from netzmd.errors import NetzmdError
 from netzmd.formats.base import Incoming, Skipped, tag_for
 from netzmd.formats.textfile import (
     Table,
-    cell,
     clean,
     clean_body,
     decode_text,
     find_table,
     read_birthday,
+    read_date,
     records,
     slash_order,
     split_values,
     warn_first,
 )
+from netzmd.model.identity import linkedin_key
 
 # Google's labels that say nothing about the person: every contact has "* myContacts".
 _SYSTEM_LABELS = {"mycontacts", "starred", "othercontacts"}
@@ -71,7 +72,9 @@ def _values(cells: list[str], indexes: list[int]) -> list[str]:
     """The values of some cells (each split at ``:::``), cleaned, without repeats."""
     out: list[str] = []
     for index in indexes:
-        for value in split_values(cell(cells, index)):
+        if not cells[index]:
+            continue
+        for value in split_values(cells[index]):
             if value not in out:
                 out.append(value)
     return out
@@ -83,6 +86,7 @@ def _first(cells: list[str], indexes: list[int]) -> str:
 
 
 def _is_linkedin(url: str) -> bool:
+    """A website on linkedin.com (or a country's subdomain) with a profile path."""
     text = url.strip()
     if "://" not in text:
         text = "https://" + text
@@ -90,7 +94,8 @@ def _is_linkedin(url: str) -> bool:
         host = (urlsplit(text).hostname or "").lower()
     except ValueError:
         return False
-    return host == "linkedin.com" or host.endswith(".linkedin.com")
+    on_linkedin = host == "linkedin.com" or host.endswith(".linkedin.com")
+    return on_linkedin and linkedin_key(url) is not None
 
 
 def _read(
@@ -111,11 +116,11 @@ def _read(
     cols = columns(table)
     skipped: list[Skipped] = []
     found = list(records(table, file, skipped))
-    order = slash_order([cell(cells, i) for _, cells in found for i in cols.birthday])
+    order = slash_order([cells[i] for _, cells in found for i in cols.birthday])
     people: list[Incoming] = []
     for line, cells in found:
         name = next(
-            (n for n in (clean(" ".join(cell(cells, i) for i in a)) for a in cols.names) if n), ""
+            (n for n in (clean(" ".join(cells[i] for i in a)) for a in cols.names) if n), ""
         )
         if not name:
             company = _first(cells, cols.company)
@@ -139,7 +144,9 @@ def _read(
             fields["city"] = city
         tags: list[str] = []
         for index in cols.tags:
-            for label in split_values(cell(cells, index), cols.tag_separator):
+            if not cells[index]:
+                continue
+            for label in split_values(cells[index], cols.tag_separator):
                 if system_label(label):
                     continue
                 tag = tag_for(label)
@@ -150,16 +157,20 @@ def _read(
         aliases = [n for n in _values(cells, cols.nickname) if n != name]
         if aliases:
             fields["aliases"] = aliases
-        body = [clean_body(cell(cells, i)) for i in cols.notes]
+        body = [clean_body(cells[i]) for i in cols.notes]
         warnings: list[str] = []
         said = _first(cells, cols.birthday)
         if said and not _NO_BIRTHDAY.fullmatch(said):
             birthday = read_birthday(said, slash=order)
             if birthday is None:
                 body.append(f"Birthday: {said}")
+                why = (
+                    "has a two-digit year (which century?)"
+                    if read_date(said, slash=order) is not None
+                    else "is not a date"
+                )
                 warnings.append(
-                    f"Birthday '{said}' is not a date: kept as text in {name}'s note, "
-                    "not as 'birthday'"
+                    f"Birthday '{said}' {why}: kept as text in {name}'s note, not as 'birthday'"
                 )
             else:
                 fields["birthday"] = birthday

@@ -15,6 +15,7 @@ and ``met`` (``2019-03-27 (LinkedIn)``).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from netzmd.errors import NetzmdError
@@ -22,7 +23,6 @@ from netzmd.formats.base import Incoming, Skipped
 from netzmd.formats.textfile import (
     Decoded,
     Table,
-    cell,
     clean,
     decode_text,
     find_table,
@@ -67,34 +67,37 @@ class LinkedinImporter:
 
 
 def _read(table: Table, decoded: Decoded, file: str) -> tuple[list[Incoming], list[Skipped]]:
-    first = table.column("First Name")
-    last = table.column("Last Name")
-    url = table.column("URL")
-    email = table.column("Email Address")
-    company = table.column("Company")
-    position = table.column("Position")
-    connected = table.column("Connected On")
+    first = table.at("First Name")
+    last = table.at("Last Name")
+    url = table.at("URL")
+    email = table.at("Email Address")
+    company = table.at("Company")
+    position = table.at("Position")
+    connected = table.at("Connected On")
     skipped: list[Skipped] = []
     found = list(records(table, file, skipped))
-    order = slash_order([cell(cells, connected) for _, cells in found])
+    order = slash_order([cells[connected] for _, cells in found])
     people: list[Incoming] = []
+    days: dict[str, date | None] = {}  # thousands of connections share a few hundred days
     for line, cells in found:
-        name = clean(f"{cell(cells, first)} {cell(cells, last)}")
+        name = clean(f"{cells[first]} {cells[last]}")
         if not name:
             skipped.append(Skipped(file, line, _no_name(cells, table)))
             continue
         fields: dict[str, Any] = {"name": name}
         for key, index in (("company", company), ("role", position), ("linkedin", url)):
-            value = clean(cell(cells, index))
+            value = clean(cells[index])
             if value:
                 fields[key] = value
-        address = clean(cell(cells, email))
+        address = clean(cells[email])
         if address:
             fields["emails"] = [address]
         warnings: list[str] = []
-        when = clean(cell(cells, connected))
+        when = clean(cells[connected])
         if when:
-            day = read_date(when, slash=order)
+            if when not in days:
+                days[when] = read_date(when, slash=order)
+            day = days[when]
             if day is None:
                 warnings.append(
                     f"Connected On '{when}' is not a date (expected one like '22 Dec 2025'): "

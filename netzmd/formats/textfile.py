@@ -77,8 +77,8 @@ def decode_text(data: bytes, file: str, what: str, *, hint: str | None = None) -
             encoding = "cp1252"
             warning = (
                 f"the file is not UTF-8 (line {line} is the first that is not): read as "
-                "Windows-1252, as Excel saves it; check the accented letters of what was "
-                "imported, or save the file as UTF-8 and import it again"
+                "Windows-1252, as Excel and Outlook save CSV files; check the accented letters "
+                "of what was imported, or save the file as UTF-8 and import it again"
             )
     if "\x00" in text:
         raise NetzmdError(f"not {what}: it holds NUL characters, not text", path=file, hint=hint)
@@ -104,10 +104,8 @@ def clean(value: str) -> str:
     """A one-line value as a person means it: every run of whitespace (tabs, line breaks,
     doubled or non-breaking spaces) one space, none around it, control characters dropped;
     letters, emoji and other marks kept as written."""
-    if value.isascii() and value.isprintable() and "  " not in value:
-        return value.strip()
     value = " ".join(value.split())
-    if _CONTROL.search(value):  # what is left of them is not whitespace
+    if not value.isprintable() and _CONTROL.search(value):  # what is left is not whitespace
         value = " ".join(_CONTROL.sub("", value).split())
     return value
 
@@ -124,6 +122,9 @@ def clean_body(value: str) -> str:
 def split_values(value: str, separator: str = ":::") -> list[str]:
     """The values of a cell that holds several (Google's ``a ::: b``, Outlook's ``a;b``),
     each cleaned, empty ones and repeats dropped, in order."""
+    if separator not in value:
+        text = clean(value)
+        return [text] if text else []
     out: list[str] = []
     for part in value.split(separator):
         text = clean(part)
@@ -160,6 +161,12 @@ class Table:
             if k == key:
                 return index
         return None
+
+    def at(self, name: str) -> int:
+        """The index of the column ``name``, or, when there is none, that of the empty cell
+        ``records`` puts after the last column: ``cells[table.at(name)]`` is always a str."""
+        index = self.column(name)
+        return len(self.header) if index is None else index
 
     def columns(self, pattern: str) -> list[int]:
         """The indexes of the columns whose key matches a regular expression (full match,
@@ -242,13 +249,6 @@ def shape_problem(row: Row, width: int) -> str | None:
             f"with {len(cells)} of {width} fields"
         )
     return None
-
-
-def cell(cells: list[str], index: int | None) -> str:
-    """A cell by index, "" when there is no such column or the record is short."""
-    if index is None or index >= len(cells):
-        return ""
-    return cells[index]
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -368,22 +368,29 @@ def read_birthday(text: str, *, slash: str = "mdy") -> str | None:
 
 
 def records(table: Table, file: str, skipped: list[Skipped]) -> Iterator[tuple[int, list[str]]]:
-    """The records of a table that can be read, each with the line it starts on; a record the
+    """The records of a table that can be read, each with the line it starts on and its cells,
+    exactly one per column and one empty cell after them (see ``Table.at``); a record the
     CSV reader cannot read or whose shape is wrong (``shape_problem``) goes to ``skipped``
     with its line and why, and a record with no value at all (a blank line, Excel's ``,,,``)
     is passed over."""
     width = len(table.header)
+    padding = [""] * (width + 1)
     for row in rows(table):
         if row.cells is None:
-            skipped.append(Skipped(file, row.line, f"cannot read this record: {row.error}"))
+            span = f"lines {row.line} to {row.end}" if row.end > row.line else "this record"
+            why = f"cannot read {span}: {row.error}"
+            if row.end > row.line:
+                why += " (a quote that is not closed?)"
+            skipped.append(Skipped(file, row.line, why))
             continue
-        if not any(c.strip() for c in row.cells):
+        if not "".join(row.cells).strip():
             continue
         problem = shape_problem(row, width)
         if problem is not None:
             skipped.append(Skipped(file, row.line, problem))
             continue
-        yield row.line, row.cells
+        cells = row.cells
+        yield row.line, cells[:width] + padding[len(cells) if len(cells) < width else width :]
 
 
 def warn_first(warning: str | None, people: list[Incoming]) -> None:
