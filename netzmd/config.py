@@ -28,8 +28,8 @@ class Setting:
     """One top-level setting: its key, default, TOML type name and what it does."""
 
     key: str
-    default: bool | int | str
-    kind: str  # "true or false", "a whole number of days", "a text"
+    default: bool | int | str | tuple[str, ...]
+    kind: str  # "true or false", "a whole number of days", "a text", "a list of texts"
     doc: str
 
 
@@ -82,6 +82,14 @@ SETTINGS: tuple[Setting, ...] = (
         "country code: `0171 2345678` is read as +49 171 2345678 with DE, when imports match "
         "people and `netzmd duplicates` compares them.",
     ),
+    Setting(
+        "targets",
+        (),
+        "a list of texts",
+        "The companies you would like a way into, e.g. "
+        '["Globex", "Initech"]: `netzmd companies --targets` shows the gate you have into '
+        "each, and how many of them are open or warm.",
+    ),
 )
 
 # How often to be in touch with someone of a circle who has no ``cadence:`` of their own, unless
@@ -107,6 +115,21 @@ OCCASION_FIELDS = (
     ("tags", "a list of tags", "greet the contacts with these tags"),
 )
 
+ME_DOC = (
+    "You, for the competence network: your employers, past and present (a contact who worked "
+    "at one of them is a former colleague), and the city you live in."
+)
+ME_FIELDS = (
+    ("companies", "a list of texts", "your employers, past and present"),
+    ("city", "a text", "the city you live in"),
+)
+COMPANIES_DOC = (
+    "More names for one company, beyond what netzmd groups by itself (case, accents, "
+    "punctuation, & and 'und', legal forms such as GmbH, AG, Inc., Ltd., S.A., B.V.): each "
+    'line is "Name" = ["other name", ...], and the companies commands show them as Name.'
+)
+COMPANIES_EXAMPLE = '"Alphabet" = ["Google", "Google Germany GmbH"]'
+
 _DEFAULTS: dict[str, Any] = {s.key: s.default for s in SETTINGS}
 
 
@@ -121,10 +144,16 @@ class Config:
     agenda_limit: int = _DEFAULTS["agenda_limit"]
     ics_output: str = _DEFAULTS["ics_output"]
     region: str = _DEFAULTS["region"]
+    targets: tuple[str, ...] = _DEFAULTS["targets"]
+    me_companies: tuple[str, ...] = ()  # [me] companies
+    me_city: str = ""  # [me] city
+    # [companies]: a name and the other names of the same company
+    companies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
 
 
-_TOP_KEYS = {"cadence", "occasions", *_DEFAULTS}
+_TABLES = ("cadence", "occasions", "me", "companies")
+_TOP_KEYS = {*_TABLES, *_DEFAULTS}
 _OCCASION_KEYS = {name for name, _, _ in OCCASION_FIELDS}
 
 
@@ -169,6 +198,9 @@ def commented_toml() -> str:
             f"# circles = {_toml(list(o.circles))}",
             f"# tags = {_toml(list(o.tags))}",
         ]
+    lines += ["", *_comment(ME_DOC), "# [me]"]
+    lines += [f"# {key} = {_toml([] if 'list' in kind else '')}" for key, kind, _ in ME_FIELDS]
+    lines += ["", *_comment(COMPANIES_DOC), "# [companies]", f"# {COMPANIES_EXAMPLE}"]
     return "\n".join(lines) + "\n"
 
 
@@ -185,6 +217,10 @@ def settings_reference() -> str:
     out += ["", "### `[[occasions]]`", "", OCCASIONS_DOC, "", "| key | value | meaning |"]
     out += ["| --- | --- | --- |"]
     out += [f"| `{key}` | {kind} | {doc} |" for key, kind, doc in OCCASION_FIELDS]
+    out += ["", "### `[me]`", "", ME_DOC, "", "| key | value | meaning |", "| --- | --- | --- |"]
+    out += [f"| `{key}` | {kind} | {doc} |" for key, kind, doc in ME_FIELDS]
+    out += ["", "### `[companies]`", "", COMPANIES_DOC, "", "```toml", "[companies]"]
+    out += [COMPANIES_EXAMPLE, "```"]
     out += ["", "The whole file with every default, as `netzmd init` writes it:", "", "```toml"]
     out += [commented_toml().rstrip("\n"), "```"]
     return "\n".join(out) + "\n"
@@ -247,6 +283,7 @@ class _Reader:
                     )
                 )
         cadence = self.cadences(data.get("cadence", {}))
+        me = self.me(data.get("me", {}))
         occasions = self.occasions(data["occasions"]) if "occasions" in data else DEFAULT_OCCASIONS
         return Config(
             cadence=cadence,
@@ -262,6 +299,12 @@ class _Reader:
             ),
             ics_output=self.optional_string(data, "ics_output"),
             region=self.region(data),
+            targets=tuple(self.texts(data, "targets", "targets", '["Globex", "Initech"]')),
+            me_companies=tuple(
+                self.texts(me, "companies", "[me] companies", '["Kranich"]', self.line_of("me") - 1)
+            ),
+            me_city=self.optional_string(me, "city", "[me] city", "Berlin"),
+            companies=self.company_names(data.get("companies", {})),
             warnings=tuple(self.warnings),
         )
 
@@ -272,12 +315,15 @@ class _Reader:
         tables: list[tuple[str, str, Any]] = []
         if isinstance(data.get("cadence"), dict):
             tables.append(("[cadence]", "cadence", data["cadence"]))
+        for name in ("me", "companies"):
+            if isinstance(data.get(name), dict):
+                tables.append((f"[{name}]", name, data[name]))
         if isinstance(data.get("occasions"), list):
             for item in data["occasions"]:
                 if isinstance(item, dict):
                     tables.append((f"[[occasions]] '{item.get('name', '?')}'", "occasions", item))
         for header, table_key, table in tables:
-            for key in [k for k in table if k in _TOP_KEYS - {"cadence", "occasions"}]:
+            for key in [k for k in table if k in _TOP_KEYS - set(_TABLES)]:
                 value = table.pop(key)
                 first = self.line_of(table_key)
                 self.warnings.append(
@@ -365,11 +411,69 @@ class _Reader:
             raise self.fail(key, f'{key} must be a text, e.g. "{default}"')
         return value
 
-    def optional_string(self, data: dict[str, Any], key: str) -> str:
+    def optional_string(
+        self, data: dict[str, Any], key: str, where: str = "", example: str = "network.ics"
+    ) -> str:
         value = data.get(key, "")
         if not isinstance(value, str):
-            raise self.fail(key, f'{key} must be a text, e.g. "network.ics", or "" for none')
+            raise self.fail(key, f'{where or key} must be a text, e.g. "{example}", or "" for none')
         return value.strip()
+
+    def texts(
+        self, data: dict[str, Any], key: str, where: str, example: str, start: int = 0
+    ) -> list[str]:
+        """A list of texts (blank ones left out), or an error naming the line (the first ``key``
+        from line ``start`` + 1 on)."""
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(
+                f"{where} must be a list of texts, e.g. {key} = {example}",
+                path=CONFIG_NAME,
+                line=self.line_of(key, start),
+            )
+        return [v.strip() for v in value if v.strip()]
+
+    def me(self, table: Any) -> dict[str, Any]:
+        if not isinstance(table, dict):
+            raise self.fail("me", '[me] must be a table: [me] and below it companies = ["…"]')
+        known = {key for key, _, _ in ME_FIELDS}
+        for key in table:
+            if key not in known:
+                self.warnings.append(
+                    Problem(
+                        CONFIG_NAME,
+                        self.line_of(key, self.line_of("me") - 1),
+                        "warning",
+                        f"[me]: unknown key '{key}' is ignored (known: {', '.join(sorted(known))})",
+                    )
+                )
+        return table
+
+    def company_names(self, table: Any) -> dict[str, tuple[str, ...]]:
+        """``[companies]``: a name and its other names, each a list of texts."""
+        if not isinstance(table, dict):
+            raise self.fail(
+                "companies", f"[companies] must be a table of lines like {COMPANIES_EXAMPLE}"
+            )
+        start = self.line_of("companies") - 1
+        out: dict[str, tuple[str, ...]] = {}
+        for name, others in table.items():
+            if isinstance(others, str):
+                others = [others]
+            if not isinstance(others, list) or not all(isinstance(o, str) for o in others):
+                raise ConfigError(
+                    f"[companies] {name!r} must be a list of other names, e.g. {COMPANIES_EXAMPLE}",
+                    path=CONFIG_NAME,
+                    line=self.line_of(name, start),
+                )
+            if not name.strip():
+                raise ConfigError(
+                    "[companies] has an empty company name",
+                    path=CONFIG_NAME,
+                    line=self.line_of(name, start),
+                )
+            out[name.strip()] = tuple(o.strip() for o in others if o.strip())
+        return out
 
     def region(self, data: dict[str, Any]) -> str:
         value = data.get("region", _DEFAULTS["region"])

@@ -27,6 +27,8 @@ LAZY_COMMANDS = {
     "changes": "netzmd.cli.history",
     "templates": "netzmd.cli.templates",
     "export": "netzmd.cli.export",
+    "companies": "netzmd.cli.companies",
+    "company": "netzmd.cli.companies",
     "import": "netzmd.cli.importing",
 }
 

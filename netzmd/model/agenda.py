@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from netzmd.model.contact import effective_cadence, last_contact_text, seen_text
+from netzmd.model.contact import effective_cadence, fast_status, last_contact_text, seen_text
 from netzmd.model.dates import Cadence, PartialDate, in_year
 from netzmd.model.names import fold
 
 if TYPE_CHECKING:
+    from netzmd.model.companies import Aliases, Work
     from netzmd.model.contact import Contact, Problem
 
 DEFAULT_DAYS = 14
@@ -376,6 +377,81 @@ def greetings(
         items.append(Greeting(o.name, when.isoformat(), window.offset(when), o.lead_days, chosen))
     items.sort(key=lambda g: (g.date, g.occasion))
     return items
+
+
+def name_gates(
+    agenda: Agenda,
+    rows: Iterable[Work],
+    defaults: dict[str, str],
+    aliases: Aliases,
+    targets: Iterable[str] = (),
+    employers: Iterable[str] = (),
+) -> None:
+    """Say in the reason of an overdue contact on the keep-in-touch list what their lapse costs
+    the gate of the company they are at now (``companies.lapse_cost``), when that gate matters:
+    they vouch for me or made an offer, the company is one of my ``targets``, or they are a
+    former colleague (``companies.former_colleague``; ``employers``: mine). E.g. ``vouches;
+    Globex gate going cold``. ``rows``: every contact that is not archived (``Work``, the
+    index's ``work_rows``). The company is called what ``netzmd companies`` calls it. The
+    ranking does not change."""
+    from netzmd.model.companies import (
+        Holder,
+        display_name,
+        former_colleague,
+        gate,
+        in_touch,
+        lapse_cost,
+        spellings,
+    )
+
+    overdue = {p.path for p, d in agenda.keep_in_touch if d.in_days < 0}
+    if not overdue:
+        return
+    today = agenda.today
+    today_iso = today.isoformat()
+    key = aliases.key
+    targets, employers = tuple(targets), tuple(employers)
+    wanted = {k for k in map(key, targets) if k}
+    mine = {k for k in map(key, employers) if k}
+    everyone = list(rows)
+    groups: dict[str, list[Work]] = {}
+    holders: dict[str, tuple[str, Work]] = {}
+    for row in everyone:
+        if row.company:
+            group = key(row.company)
+            if group:
+                groups.setdefault(group, []).append(row)
+                if row.path in overdue and (
+                    row.holds
+                    or group in wanted
+                    or former_colleague(row, (group, *map(key, row.formers)), mine)
+                ):
+                    holders[row.path] = (group, row)
+    if not holders:
+        return
+
+    def holder(r: Work) -> Holder:
+        state = fast_status(r.cadence, r.circle, r.last_contact, r.seen, today, today_iso, defaults)
+        return Holder(in_touch(state, today), r.holds)
+
+    gates: dict[str, str] = {}
+    for group, _ in holders.values():
+        if group not in gates:  # stops at the first in-touch voucher: the gate stays open
+            gates[group] = gate(map(holder, groups[group]), 0)
+    names = spellings(everyone, aliases, (*targets, *employers))
+    items = agenda.keep_in_touch
+    for n, (person, due) in enumerate(items):
+        found = holders.get(person.path)
+        if found is None:
+            continue
+        group, row = found
+        cost = lapse_cost(row.holds, gates[group])
+        if cost is None:
+            continue
+        said = [w for w, yes in (("vouches", row.vouches), ("made an offer", row.offers)) if yes]
+        company = display_name(names[group], aliases.titles.get(group))
+        said.append(f"{company} {cost}")
+        items[n] = (person, due._replace(reason=f"{due.reason}; {'; '.join(said)}"))
 
 
 def limit_keep_in_touch(data: dict[str, Any], limit: int) -> dict[str, Any]:

@@ -100,6 +100,12 @@ LIST_COLUMNS = (
     "path, id, name, circle, company, role, archived, tags, cadence, last_contact, seen, sort_key"
 )
 
+# What the companies report and the agenda's gates read of each contact (``work_rows``).
+WORK_COLUMNS = (
+    "path, id, name, sort_key, circle, tags, company, role, former, vouches, offers, offer_date,"
+    " introduced_by, cadence, last_contact, seen, aliases"
+)
+
 # Below this many notes to parse, one process does it; above, a pool of workers.
 POOL_THRESHOLD = 1500
 
@@ -476,6 +482,13 @@ class Index:
         if documents:
             docs = {row[0]: row for row in self.db.execute("SELECT path, head, tail FROM docs")}
         return rows, docs
+
+    def work_rows(self, *, stale: bool = False) -> list[tuple[Any, ...]]:
+        """The contacts that are not archived as the companies report and the agenda's gates
+        read them (``WORK_COLUMNS``), in storage order. ``stale``: the last good version of
+        notes that are broken now."""
+        where = "id IS NOT NULL AND archived=0" + ("" if stale else " AND ok=1")
+        return self.db.execute(f"SELECT {WORK_COLUMNS} FROM notes WHERE {where}").fetchall()
 
     def all_documents(self, *, stale: bool = False) -> dict[str, tuple[bytes, bytes]]:
         return {

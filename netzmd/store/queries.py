@@ -9,6 +9,7 @@ lists, the agenda, search and look-ups, and ``broken_notice`` says which notes t
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import unicodedata
 from dataclasses import dataclass
@@ -394,6 +395,25 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
     return CheckReport(len(paths) if paths is not None else notes, problems)
 
 
+_LINK_TARGET = re.compile(rb"\[\[([^\[\]|#^\n]+)")
+
+
+def notes_linking(index: Index, targets: set[str]) -> list[str]:
+    """The contacts whose stored note (fields, interactions, follow-ups) holds a ``[[link]]``
+    to one of ``targets`` (folded file names, names or aliases): a quick sieve over the stored
+    documents, decoding none of them."""
+    found = []
+    for path, tail in index.db.execute("SELECT path, tail FROM docs"):
+        if b"[[" not in tail:
+            continue
+        for m in _LINK_TARGET.finditer(tail):
+            text = m[1].decode("utf-8", "replace").strip().rsplit("/", 1)[-1]
+            if fold(text.removesuffix(".md")) in targets:
+                found.append(path)
+                break
+    return found
+
+
 def agenda_report(
     index: Index,
     config: Config,
@@ -416,6 +436,18 @@ def agenda_report(
         event_days=rules.event_days(today, days),
     )
     report = rules.build_agenda(sources, config, today, days, circle=circle, tags=tags)
+    if any(d.in_days < 0 for _, d in report.keep_in_touch):
+        from netzmd.model.companies import Aliases, Work
+
+        rows = map(Work._make, index.work_rows(stale=stale))
+        rules.name_gates(
+            report,
+            rows,
+            config.cadence,
+            Aliases(config.companies),
+            config.targets,
+            config.me_companies,
+        )
     report.problems = sorted(
         [*config.warnings, *index.problems()],
         key=lambda p: (p.path, p.line, p.severity, p.message),
