@@ -626,3 +626,62 @@ def test_a_hard_linked_note_may_be_deleted(vault: Path, tmp_path: Path) -> None:
     write(removal_plan(vault))
     assert contacts(vault) == ["Jane Doe.md"]
     assert other.read_text(encoding="utf-8") == MAX
+
+
+def test_many_changes_are_synced_at_once_and_still_all_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past DURABLE_EACH files (an import) no file is fsynced on its own: one sync of all before
+    the first rename, one fsync per folder after the last. A failure half way still puts every
+    note back."""
+    from netzmd.ops import write as w
+
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    count = w.DURABLE_EACH + 4
+    paths = [folder / f"P{n:02}.md" for n in range(count)]
+    for p in paths:
+        p.write_text(f"note {p.name}\n", encoding="utf-8")
+
+    def plan() -> w.Plan:
+        return w.Plan(
+            [
+                w.Change(f"contacts/{p.name}", p, p.read_bytes(), p.read_bytes() + b"more\n")
+                for p in paths
+            ],
+            "import",
+        )
+
+    calls = {"fsync": 0, "sync": 0}
+    real_fsync, real_sync = os.fsync, os.sync
+
+    def fsync(fd: int) -> None:
+        calls["fsync"] += 1
+        real_fsync(fd)
+
+    def sync() -> None:
+        calls["sync"] += 1
+        real_sync()
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "sync", sync)
+    written = w.write(plan())
+    assert len(written) == count and calls == {"fsync": 1, "sync": 1}  # one folder
+    assert all(p.read_text(encoding="utf-8").endswith("more\n") for p in paths)
+
+    real_put = Pending.put
+    last = paths[-1]
+
+    def put(self: Pending, expected: bytes | None, **kwargs: Any) -> atomic.Stamp:
+        if self.path == paths[count // 2]:
+            last.write_text("saved meanwhile\n", encoding="utf-8")
+        return real_put(self, expected, **kwargs)
+
+    before = {p: p.read_bytes() for p in paths}
+    second = plan()
+    monkeypatch.setattr(Pending, "put", put)
+    with pytest.raises(ChangedOnDisk, match="nothing was written"):
+        w.write(second)
+    assert {p: p.read_bytes() for p in paths[:-1]} == {p: before[p] for p in paths[:-1]}
+    assert last.read_text(encoding="utf-8") == "saved meanwhile\n"
+    assert sorted(p.name for p in folder.iterdir()) == [p.name for p in paths]

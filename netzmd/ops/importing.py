@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 IMPORTS = "imports"  # the folder of the import records, in the vault (committed)
 STATE_VERSION = 1
 SIMILAR = 85.0  # a name at least this alike (0-100) is reported as a possible match
+BLOCK = 2000  # a block of more notes than this (a common first name) is not searched alone
 
 SCALARS = ("company", "role", "city", "birthday", "linkedin")
 LISTS = ("emails", "phones", "tags", "aliases")
@@ -359,37 +360,32 @@ def _value(key: str, text: str) -> Any:
 
 
 def apply_decisions(text: str, decisions: Sequence[Decision]) -> tuple[str, list[FieldChange]]:
-    """The note's text with the written and added fields, each through ``edit_front`` (byte
-    minimal, read back); a company replaced is appended to ``former``."""
+    """The note's text with the written and added fields, set at once through ``edit_front``
+    (byte minimal, read back); a company replaced is appended to ``former``."""
     changes: list[FieldChange] = []
     fields = edit.read_fields(text)
+    values: dict[str, Any] = {}
     for d in decisions:
         if d.action == "write":
             if d.key == "company" and d.old:
                 former = _strings(fields.get("former"))
                 if not any(name_key(f) == name_key(str(d.old)) for f in former):
-                    new_former = [*former, str(d.old)]
-                    text = edit_front.set_field(text, "former", new_former)
-                    changes.append(FieldChange("former", former or None, new_former))
-            text = edit_front.set_field(text, d.key, _value(d.key, str(d.new)))
+                    values["former"] = [*former, str(d.old)]
+                    changes.append(FieldChange("former", former or None, values["former"]))
+            values[d.key] = _value(d.key, str(d.new))
             changes.append(FieldChange(d.key, d.old, d.new))
         elif d.action == "add":
             key = d.key
+            existing = _strings(fields.get(key))
             if key in ("emails", "phones"):
                 single = key[:-1]
-                existing = _strings(fields.get(key))
                 if not existing and not _strings(fields.get(single)) and len(d.new) == 1:
-                    text = edit_front.set_field(text, single, d.new[0])
+                    values[single] = d.new[0]
                     changes.append(FieldChange(single, None, d.new[0]))
-                    fields = edit.read_fields(text)
                     continue
-            else:
-                existing = _strings(fields.get(key))
-            value = [*existing, *d.new]
-            text = edit_front.set_field(text, key, value)
-            changes.append(FieldChange(key, existing or None, value))
-        fields = edit.read_fields(text)
-    return text, changes
+            values[key] = [*existing, *d.new]
+            changes.append(FieldChange(key, existing or None, values[key]))
+    return edit_front.set_fields(text, values), changes
 
 
 # --- matching ---------------------------------------------------------------------------------
@@ -426,7 +422,7 @@ class Matcher:
         self.identity: dict[str, Identity] = {}
         self.by_id: dict[str, dict[str, list[str]]] = {"linkedin": {}, "email": {}, "phone": {}}
         self.by_name: dict[str, list[str]] = {}
-        self.by_loose: dict[str, list[str]] = {}
+        self.loose: dict[str, str] = {}
         self.by_word: dict[str, set[str]] = {}
         for k in known:
             self.add(k)
@@ -445,9 +441,9 @@ class Matcher:
         for name in {name_key(n) for n in (k.name, *k.aliases) if n}:
             self.by_name.setdefault(name, []).append(k.path)
         loose = loose_name_key(k.name)
-        self.by_loose.setdefault(loose, []).append(k.path)
-        for word in loose.replace("ß", "ss").split():
-            self.by_word.setdefault(word[:3], set()).add(k.path)
+        self.loose[k.path] = loose
+        for block in _blocks(loose):
+            self.by_word.setdefault(block, set()).add(k.path)
 
     def match(self, person: Incoming, previous: str | None) -> Matched:
         """The note ``person`` is (its path), or None with the possible matches to report."""
@@ -475,22 +471,37 @@ class Matcher:
 
     def similar(self, name: str, exclude: set[str]) -> list[Possible]:
         """Notes whose names are alike but not equal (``Jürgen Weiss``, ``Weiß, Jürgen``): at
-        least ``SIMILAR`` by rapidfuzz's token sort ratio, among the notes that share the
-        first three letters of a word."""
-        from rapidfuzz import fuzz
+        least ``SIMILAR`` by rapidfuzz's token sort ratio (word order ignored), among the
+        notes that share a block with the name (the first three letters of a word, read with
+        ``ß`` as ``ss`` and ``ue`` as ``u``); blocks of more than ``BLOCK`` notes (a common
+        first name) are left out unless the name has no other."""
+        from rapidfuzz import fuzz, process
 
         wanted = loose_name_key(name)
+        blocks = sorted((self.by_word.get(b, set()) for b in _blocks(wanted)), key=len)
         pool: set[str] = set()
-        for word in wanted.replace("ß", "ss").split():
-            pool |= self.by_word.get(word[:3], set())
-        out = []
-        for path in pool - exclude:
-            k = self.by_path[path]
-            score = float(fuzz.token_sort_ratio(wanted, loose_name_key(k.name)))
-            if score >= SIMILAR:
-                out.append(Possible(name, k.id, score))
+        for i, block in enumerate(blocks):
+            if i == 0 or len(block) <= BLOCK:
+                pool |= block
+        pool -= exclude
+        if not pool:
+            return []
+        choices = {path: self.loose[path] for path in pool}
+        found = process.extract(
+            wanted, choices, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR, limit=None
+        )
+        out = [Possible(name, self.by_path[path].id, float(score)) for _, score, path in found]
         out.sort(key=lambda p: (-p.score, p.id))
         return out[:5]
+
+
+def _blocks(loose: str) -> set[str]:
+    """The blocking keys of a loose name key: the first three letters of each word, with the
+    spellings of German letters made alike."""
+    text = loose.replace("ß", "ss")
+    for a, b in (("ae", "a"), ("oe", "o"), ("ue", "u")):
+        text = text.replace(a, b)
+    return {word[:3] for word in text.split() if word}
 
 
 @dataclass(frozen=True, slots=True)
