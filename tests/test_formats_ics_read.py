@@ -148,13 +148,13 @@ def test_events_that_break_between_good_ones() -> None:
     ]
     f = "broken.ics"
     assert [(s.file, s.line) for s in skipped] == [(f, 10), (f, 14), (f, 19), (f, 24), (f, 39)]
-    assert skipped[0].reason == "skipped an event without DTSTART (when it starts)"
-    assert skipped[1].reason.startswith("skipped an event: its DTSTART cannot be read")
+    assert skipped[0].reason == "an event without DTSTART (when it starts)"
+    assert skipped[1].reason.startswith("the event's DTSTART cannot be read")
     assert "20241345T100000Z" in skipped[1].reason
-    assert skipped[2].reason.startswith("skipped an event: a line cannot be read")
+    assert skipped[2].reason.startswith("a line of the event cannot be read")
     assert "this line is no content line" in skipped[2].reason
-    assert skipped[3].reason.startswith("skipped an event: its RRULE cannot be read")
-    assert skipped[4].reason == "skipped an event that does not end: no END:VEVENT before line 43"
+    assert skipped[3].reason.startswith("the event's RRULE cannot be read")
+    assert skipped[4].reason == "an event that does not end: no END:VEVENT before line 43"
 
 
 def test_an_event_inside_an_event_and_a_stray_end() -> None:
@@ -166,7 +166,32 @@ def test_an_event_inside_an_event_and_a_stray_end() -> None:
     meetings, skipped = read_text(text)
     assert [(m.uid, m.line) for m in meetings] == [("b", 5), ("c", 10)]
     assert skipped == [
-        Skipped("x.ics", 2, "skipped an event that does not end: no END:VEVENT before line 5")
+        Skipped("x.ics", 2, "an event that does not end: no END:VEVENT before line 5")
+    ]
+
+
+def test_a_broken_time_zone_leaves_the_days_as_written() -> None:
+    zone = (
+        "BEGIN:VTIMEZONE\nTZID:Bad/Zone\nBEGIN:STANDARD\nDTSTART:19701025T030000\n"
+        "TZOFFSETFROM:garbage\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n"
+    )
+    text = calendar(
+        "UID:a\nDTSTART;TZID=Bad/Zone:20240101T233000",
+        "UID:b\nDTSTART:20240102T100000Z",
+        head=zone,
+    )
+    meetings, skipped = read_text(text)
+    assert [(m.uid, m.day, m.line) for m in meetings] == [
+        ("a", date(2024, 1, 1), 12),
+        ("b", date(2024, 1, 2), 16),
+    ]
+    assert skipped == [
+        Skipped(
+            "x.ics",
+            4,
+            "the time zones cannot be read (Expected UTC offset, got: garbage): events read by "
+            "the days written",
+        )
     ]
 
 

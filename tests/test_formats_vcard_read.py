@@ -74,8 +74,7 @@ def test_apple_contacts_export() -> None:
         Skipped(
             "apple-3.0.vcf",
             49,
-            "skipped a group card (X-ADDRESSBOOKSERVER-KIND:group): a list of contacts, "
-            "not a person",
+            "a group card (X-ADDRESSBOOKSERVER-KIND:group): a list of contacts, not a person",
         )
     ]
 
@@ -171,7 +170,7 @@ def test_vcard_40() -> None:
         Skipped(
             "nextcloud-4.0.vcf",
             28,
-            "skipped a group card (KIND:group): a list of contacts, not a person",
+            "a group card (KIND:group): a list of contacts, not a person",
         )
     ]
 
@@ -235,12 +234,10 @@ def test_cards_that_break_between_good_ones() -> None:
     ]
     f = "broken-between.vcf"
     assert skipped == [
-        Skipped(
-            f, 5, "skipped a card: line 8 is not a vCard property: 'this line is not a property'"
-        ),
-        Skipped(f, 16, "skipped text outside any card: 'Some stray text between cards'"),
-        Skipped(f, 17, "skipped a card without a name (no FN or N)"),
-        Skipped(f, 21, "skipped a card that does not end: no END:VCARD before line 24"),
+        Skipped(f, 5, "line 8 is not a vCard property: 'this line is not a property'"),
+        Skipped(f, 16, "text outside any card: 'Some stray text between cards'"),
+        Skipped(f, 17, "a card without a name (no FN or N)"),
+        Skipped(f, 21, "a card that does not end: no END:VCARD before line 24"),
     ]
 
 
@@ -248,9 +245,7 @@ def test_a_last_card_that_does_not_end_is_skipped() -> None:
     people, skipped = read_text("BEGIN:VCARD\nFN:A\nEND:VCARD\nBEGIN:VCARD\nFN:B\n")
     assert [p.fields["name"] for p in people] == ["A"]
     assert skipped == [
-        Skipped(
-            "x.vcf", 4, "skipped a card that does not end: no END:VCARD before the end of the file"
-        )
+        Skipped("x.vcf", 4, "a card that does not end: no END:VCARD before the end of the file")
     ]
 
 
@@ -378,7 +373,7 @@ def test_names_composed_from_n() -> None:
 
     assert name("Mustermann;Max;Karl,Otto;Dr.;Jr.") == "Dr. Max Karl Otto Mustermann Jr."
     assert name("Weiß\\, von;Jürgen") == "Jürgen Weiß, von"
-    assert name(";;;;") == "skipped a card without a name (no FN or N)"
+    assert name(";;;;") == "a card without a name (no FN or N)"
 
 
 def test_the_city_prefers_a_work_address_then_a_preferred_one() -> None:
@@ -526,7 +521,7 @@ def test_any_text_reads_back_exactly(
     expected_name = lf(name).strip()
     if not expected_name:  # neither FN nor N has a name
         assert people == []
-        assert skipped == [Skipped("any.vcf", 1, "skipped a card without a name (no FN or N)")]
+        assert skipped == [Skipped("any.vcf", 1, "a card without a name (no FN or N)")]
         return
     (person,) = people
     assert skipped == []

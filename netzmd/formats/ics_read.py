@@ -6,8 +6,11 @@ The file's structure is checked here first, line by line, because icalendar sile
 whole calendar when one event in it lacks its END:VEVENT: each ``BEGIN:VEVENT`` …
 ``END:VEVENT`` is a block with the line it begins on; an event that does not end is a
 ``Skipped`` entry; time zones (VTIMEZONE) are kept for all events; other components (VTODO,
-VJOURNAL …) are left out. The sound blocks are then read by icalendar in one calendar (each
-alone, when icalendar cannot read them together).
+VJOURNAL …) and an event's alarms are left out. The sound blocks are then read by icalendar in
+one calendar, with only the properties a meeting is read from (DESCRIPTION and the like cost
+icalendar most of its time); when a time zone is broken, which makes icalendar read nothing,
+without the time zones. The text is UTF-8 (a BOM dropped; UTF-16 with a BOM); a line that is
+not is read as Windows-1252.
 
 What an event gives (each a ``Meeting``):
 
@@ -83,6 +86,7 @@ class Scan:
     events: list[Block]
     zones: list[str]
     calendar_zone: str | None
+    zones_line: int = 0  # the line of the first VTIMEZONE
 
 
 @dataclass(slots=True)
@@ -166,6 +170,7 @@ def scan_calendar(text: str, file: str, skipped: list[Skipped]) -> Scan:
     event_depth = 0
     zone: list[str] | None = None
     zone_depth = 0
+    zones_line = 0
     began = False
     unended = 0
 
@@ -183,7 +188,7 @@ def scan_calendar(text: str, file: str, skipped: list[Skipped]) -> Scan:
             if kind == "VCALENDAR" and not stack:
                 began = True
             if kind == "VEVENT" and event is not None:
-                broken(f"skipped an event that does not end: no END:VEVENT before line {number}")
+                broken(f"an event that does not end: no END:VEVENT before line {number}")
                 del stack[event_depth:]
             if kind == "VEVENT" and event is None:
                 event = Block(number)
@@ -191,6 +196,7 @@ def scan_calendar(text: str, file: str, skipped: list[Skipped]) -> Scan:
             if kind == "VTIMEZONE" and event is None and zone is None:
                 zone = []
                 zone_depth = len(stack)
+                zones_line = zones_line or number
             stack.append(kind)
             if event is not None:
                 if len(stack) == event_depth + 1:  # its own BEGIN, not an alarm's
@@ -199,7 +205,7 @@ def scan_calendar(text: str, file: str, skipped: list[Skipped]) -> Scan:
         elif upper.startswith("END:"):
             kind = upper[4:].strip()
             if event is not None and (len(stack) <= event_depth or stack[-1] != kind):
-                broken(f"skipped an event that does not end: no END:VEVENT before line {number}")
+                broken(f"an event that does not end: no END:VEVENT before line {number}")
             if kind in stack:
                 while stack and stack.pop() != kind:
                     pass
@@ -230,7 +236,7 @@ def scan_calendar(text: str, file: str, skipped: list[Skipped]) -> Scan:
     if not began:
         raise NetzmdError(f"not {WHAT}: expected BEGIN:VCALENDAR", path=file, hint=HINT)
     if event is not None:
-        broken("skipped an event that does not end: no END:VEVENT before the end of the file")
+        broken("an event that does not end: no END:VEVENT before the end of the file")
     if unended and not events:
         first = min(s.line for s in skipped)
         raise NetzmdError(
@@ -239,7 +245,7 @@ def scan_calendar(text: str, file: str, skipped: list[Skipped]) -> Scan:
             path=file,
             line=first,
         )
-    return Scan(events, zones, calendar_zone)
+    return Scan(events, zones, calendar_zone, zones_line)
 
 
 # --- reading the events ---------------------------------------------------------------------
@@ -254,27 +260,22 @@ def _calendar(zones: list[str], blocks: list[Block]) -> str:
 
 
 def _components(scan: Scan, file: str, skipped: list[Skipped]) -> list[tuple[Block, Any]]:
-    """Each sound block with its icalendar component: all in one calendar, or, when icalendar
-    cannot read them together, each alone (one it cannot read is skipped)."""
+    """Each sound block with its icalendar component, all read in one calendar with the time
+    zones; when a time zone is broken (icalendar then reads nothing), without them: a day is
+    the wall-clock date as written anyway, only EXDATEs and RECURRENCE-IDs in another zone
+    need the zones (a ``Skipped`` entry says so)."""
     import icalendar
 
     try:
         calendar = icalendar.Calendar.from_ical(_calendar(scan.zones, scan.events))
-        found = [c for c in calendar.subcomponents if c.name == "VEVENT"]
-        if len(found) == len(scan.events):
-            return list(zip(scan.events, found, strict=True))
-    except ValueError:
-        pass
-    out = []
-    for block in scan.events:
-        try:
-            alone = icalendar.Calendar.from_ical(_calendar(scan.zones, [block]))
-            (component,) = [c for c in alone.subcomponents if c.name == "VEVENT"]
-        except ValueError as error:
-            skipped.append(Skipped(file, block.begin, f"skipped an event: {error}"))
-            continue
-        out.append((block, component))
-    return out
+    except ValueError as error:
+        if not scan.zones:
+            raise NetzmdError(f"not {WHAT}: {error}", path=file, hint=HINT) from None
+        reason = f"the time zones cannot be read ({error}): events read by the days written"
+        skipped.append(Skipped(file, scan.zones_line, reason))
+        return _components(Scan(scan.events, [], scan.calendar_zone), file, skipped)
+    found = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    return list(zip(scan.events, found, strict=True))
 
 
 def read_events(scan: Scan, file: str, skipped: list[Skipped]) -> list[Event]:
@@ -320,11 +321,11 @@ def _when(prop: Any, what: str) -> date:
     try:
         value = prop.dt
     except (AttributeError, ValueError, TypeError):
-        raise EventError(f"skipped an event: its {what} is not a date") from None
+        raise EventError(f"the event's {what} is not a date") from None
     if isinstance(value, tuple):
         value = value[0]
     if not isinstance(value, date):
-        raise EventError(f"skipped an event: its {what} is not a date")
+        raise EventError(f"the event's {what} is not a date")
     return value
 
 
@@ -332,11 +333,11 @@ def read_event(block: Block, component: Any, zone: tzinfo | None) -> Event:
     """One VEVENT; ``zone`` is the calendar's own zone, which a UTC start is read in."""
     for name, message in component.errors:
         if name is None or name in _USED:
-            what = f"its {name}" if name else "a line"
-            raise EventError(f"skipped an event: {what} cannot be read ({message})")
+            what = f"the event's {name}" if name else "a line of the event"
+            raise EventError(f"{what} cannot be read ({message})")
     prop = _first(component.get("DTSTART"))
     if prop is None:
-        raise EventError("skipped an event without DTSTART (when it starts)")
+        raise EventError("an event without DTSTART (when it starts)")
     start = _when(prop, "DTSTART")
     if zone is not None and isinstance(start, datetime) and _is_utc(start):
         start = start.astimezone(zone)
@@ -548,7 +549,7 @@ def occurrences(
         try:
             parsed = rrulestr(rule.to_ical().decode(), dtstart=base)
         except (ValueError, TypeError) as error:
-            raise EventError(f"skipped an event: its RRULE cannot be read ({error})") from None
+            raise EventError(f"the event's RRULE cannot be read ({error})") from None
         if isinstance(parsed, rrule):
             rules.rrule(parsed)
     rules.rdate(base)  # DTSTART is the first occurrence (RFC 5545 3.8.5.3)

@@ -18,6 +18,11 @@ values (N, ADR, ORG) are split at unescaped ``;``, lists (CATEGORIES, NICKNAME) 
 ``,``. Quoted-printable values are decoded in their CHARSET (UTF-8 when none is given or it is
 unknown; Windows-1252 when the bytes are not that charset).
 
+The file is read as UTF-8 (a BOM dropped; UTF-16 with a BOM through ``textfile.decode_text``,
+which also refuses an empty file and binary data). A value whose bytes are not UTF-8 (Outlook
+writes Windows-1252) is read in its CHARSET, else as Windows-1252, with one warning on its
+card; bytes are decoded after unfolding, so a fold inside a UTF-8 sequence does no harm.
+
 What a card gives (``Incoming.fields``, only the keys the card has a value for):
 
 - ``name``: FN; else N composed as prefix, given, additional, family, suffix; a card with
@@ -231,7 +236,7 @@ def split_cards(text: str, file: str, skipped: list[Skipped]) -> list[Card]:
                     Skipped(
                         file,
                         card.begin,
-                        f"skipped a card that does not end: no END:VCARD before line {line.number}",
+                        f"a card that does not end: no END:VCARD before line {line.number}",
                     )
                 )
             if outside is not None:
@@ -263,7 +268,7 @@ def split_cards(text: str, file: str, skipped: list[Skipped]) -> list[Card]:
             Skipped(
                 file,
                 card.begin,
-                "skipped a card that does not end: no END:VCARD before the end of the file",
+                "a card that does not end: no END:VCARD before the end of the file",
             )
         )
     if outside is not None:
@@ -274,7 +279,7 @@ def split_cards(text: str, file: str, skipped: list[Skipped]) -> list[Card]:
 def _outside(line: Line) -> str:
     shown = line.text.strip()
     shown = shown if len(shown) <= 40 else shown[:40] + "…"
-    return f"skipped text outside any card: {shown!r}"
+    return f"text outside any card: {shown!r}"
 
 
 @cache
@@ -301,9 +306,7 @@ def parse_line(line: Line) -> Prop:
         name, raw_params, value, group = parseLine(text)
     except ParseError:
         shown = line.text if len(line.text) <= 40 else line.text[:40] + "…"
-        raise CardError(
-            f"skipped a card: line {line.number} is not a vCard property: {shown!r}"
-        ) from None
+        raise CardError(f"line {line.number} is not a vCard property: {shown!r}") from None
     params: dict[str, list[str]] = {}
     for raw in raw_params:
         if len(raw) == 1:  # vCard 2.1's bare parameter: a type (CELL, PREF), or an encoding
@@ -368,7 +371,7 @@ def _base64(value: str, charset: str | None, line: Line) -> str:
     try:
         return _decode_bytes(base64.b64decode("".join(value.split()), validate=True), charset)
     except (binascii.Error, ValueError):
-        raise CardError(f"skipped a card: line {line.number} is not valid base64 text") from None
+        raise CardError(f"line {line.number} is not valid base64 text") from None
 
 
 def unescape(text: str) -> str:
@@ -571,12 +574,10 @@ def read_card(card: Card, file: str) -> Incoming:
         elif name == "UID":
             uid = uid or _text(prop.value) or None
         elif name in ("KIND", "X-ADDRESSBOOKSERVER-KIND") and prop.value.strip().lower() == "group":
-            raise CardError(
-                f"skipped a group card ({name}:group): a list of contacts, not a person"
-            )
+            raise CardError(f"a group card ({name}:group): a list of contacts, not a person")
     name = fn or n
     if not name:
-        raise CardError("skipped a card without a name (no FN or N)")
+        raise CardError("a card without a name (no FN or N)")
     fields = {"name": name, **fields}
     if emails:
         fields["emails"] = _ordered(emails, str.casefold)
