@@ -407,13 +407,22 @@ def name_gates(
     overdue = {p.path for p, d in agenda.keep_in_touch if d.in_days < 0}
     if not overdue:
         return
+    targets, employers = tuple(targets), tuple(employers)
+    everyone = list(rows)
+    if (
+        not targets
+        and not employers
+        and not any(
+            r.company and r.path in overdue and (r.holds or r.circle == "competence")
+            for r in everyone
+        )
+    ):
+        return  # nobody whose lapse could matter: no names to group (and no cleanco to load)
     today = agenda.today
     today_iso = today.isoformat()
     key = aliases.key
-    targets, employers = tuple(targets), tuple(employers)
     wanted = {k for k in map(key, targets) if k}
     mine = {k for k in map(key, employers) if k}
-    everyone = list(rows)
     groups: dict[str, list[Work]] = {}
     holders: dict[str, tuple[str, Work]] = {}
     for row in everyone:

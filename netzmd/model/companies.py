@@ -96,6 +96,7 @@ _DROP = re.compile(r"['’`´.,]")  # S.A. → sa, O'Reilly → oreilly
 _SPLIT = re.compile(r"[\W_]+")
 # Müller, Mueller and Muller: German writes ä, ö, ü as ae, oe, ue where they cannot be typed
 _UMLAUT = re.compile(r"([aou])e+")
+_REMARK = re.compile(r"\([^()]*\)?")
 _LINK = re.compile(r"^\s*\[\[([^\[\]|#^]+)(?:[#^][^\[\]|]*)?(?:\|[^\[\]]*)?\]\]\s*$")
 
 
@@ -146,8 +147,8 @@ NOT_COMPANIES = frozenset(
 
 def is_company(key: str) -> bool:
     """Whether a key (``company_key``) names a company, and not "independent", "freelance",
-    "retired (formerly …)" and the like."""
-    return bool(key) and key not in NOT_COMPANIES and not key.startswith("retired")
+    "retired" and the like."""
+    return bool(key) and key not in NOT_COMPANIES
 
 
 @lru_cache(maxsize=65536)
@@ -155,10 +156,14 @@ def company_key(name: str) -> str:
     """The key that groups the spellings of one company: ``Globex GmbH``, ``GLOBEX gmbh``,
     ``[[Globex]]`` and ``Globex`` all give ``globex``; ``Kupfer & Klee`` and ``Kupfer und
     Klee`` give ``kupferandklee``. Legal forms at the end are removed (again and again:
-    ``Globex GmbH & Co. KG``), a leading "The" too, but never the last word; "" when the name
+    ``Globex GmbH & Co. KG``), a leading "The" and remarks in parentheses (``Globex (Munich
+    office)``) too, but never the last word; "" when the name
     holds no letter or digit. German umlauts match written either way (Müller, Mueller and
     Muller give ``muller``)."""
-    words = _words(named(name))
+    text = named(name)
+    if "(" in text:  # a remark: "Globex (Munich office)", "retired (formerly at SAP)"
+        text = _REMARK.sub(" ", text).strip() or text
+    words = _words(text)
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     forms = _legal_forms()
