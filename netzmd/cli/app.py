@@ -27,6 +27,7 @@ LAZY_COMMANDS = {
     "changes": "netzmd.cli.history",
     "templates": "netzmd.cli.templates",
     "export": "netzmd.cli.export",
+    **dict.fromkeys(("duplicates", "merge", "rename", "forget"), "netzmd.cli.tidy"),
     "companies": "netzmd.cli.companies",
     "company": "netzmd.cli.companies",
     "import": "netzmd.cli.importing",

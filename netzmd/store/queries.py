@@ -33,6 +33,7 @@ from netzmd.vault import in_work_tree
 
 if TYPE_CHECKING:
     from netzmd.model.agenda import Agenda
+    from netzmd.model.duplicates import Dismissed, Pair, Person
 
 SortKey = Literal["name", "last-contact", "due"]
 
@@ -354,8 +355,10 @@ class CheckReport:
 
 def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckReport:
     """Every problem in the vault (or in ``paths``): per-note errors and warnings, names claimed
-    twice, file names that differ only in Unicode normalization, and settings."""
+    twice, file names that differ only in Unicode normalization, notes that are probably one
+    person (``probable_duplicates``), and settings."""
     problems = list(config.warnings) + index.problems()
+    problems += probable_duplicates(index, config, paths)
     cands = candidates(index)
     for key, owners in duplicates(cands):
         if len({unicodedata.normalize("NFC", o.path) for o in owners}) == 1:
@@ -393,6 +396,107 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
     problems.sort(key=lambda p: (p.path, p.line, p.severity))
     notes, _ = index.count()
     return CheckReport(len(paths) if paths is not None else notes, problems)
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+def duplicate_people(index: Index) -> list[Person]:
+    """What ``model.duplicates`` compares, for every contact (a note broken now by its last
+    good version), read from the stored JSON without its interactions and follow-ups."""
+    from netzmd.model.duplicates import Person, keys_for
+
+    names = index.names(stale=True)
+    keys = keys_for((ident, path) for path, ident, _, _, _ in names)
+    docs = index.all_documents(stale=True)
+    loads = json.loads
+    people = []
+    for path, _, name, aliases, _ in names:
+        doc = docs.get(path)
+        if doc is None:
+            continue
+        tail = doc[1]
+        # The tail is '"aliases": …, "interactions": […], "follow_ups": […], "fields": {…}}'; no
+        # string holds an unescaped quote, so these are its own keys. The logs are cut out.
+        cut = tail.find(b', "interactions": [')
+        rest = tail.find(b', "fields": ', cut)
+        data = loads(b"{" + tail[:cut] + tail[rest:])
+        fields = data.get("fields") or {}
+        people.append(
+            Person(
+                keys[path],
+                path,
+                name,
+                tuple(aliases),
+                data.get("company"),
+                data.get("city"),
+                tuple(data.get("emails") or ()),
+                tuple(data.get("phones") or ()),
+                tuple(_texts(fields.get("linkedin"))),
+            )
+        )
+    return people
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def read_dismissed(index: Index) -> Dismissed:
+    """The pairs a person said are two people (``imports/not-duplicates.json``)."""
+    from netzmd.model.duplicates import NOT_DUPLICATES, read_dismissed
+
+    try:
+        data: bytes | None = (index.vault.root / NOT_DUPLICATES).read_bytes()
+    except FileNotFoundError:
+        data = None
+    except OSError as exc:
+        raise NetzmdError(f"cannot read {NOT_DUPLICATES}: {exc.strerror}") from None
+    return read_dismissed(data)
+
+
+def duplicate_pairs(index: Index, config: Config, *, similar: bool = True) -> list[Pair]:
+    """The pairs of contacts that are probably one person (``model.duplicates``), best first,
+    without the dismissed ones."""
+    from netzmd.model.duplicates import find_pairs
+
+    return find_pairs(
+        duplicate_people(index),
+        region=config.region,
+        dismissed=read_dismissed(index).pairs,
+        similar=similar,
+    )
+
+
+def probable_duplicates(index: Index, config: Config, paths: set[str] | None) -> list[Problem]:
+    """A warning on both notes of each pair that is probably one person by an identifier or
+    an equal name (similar names are left to ``netzmd duplicates``), with the two ways on. A
+    record of dismissed pairs that cannot be read is an error of its own."""
+    from netzmd.model.duplicates import NOT_DUPLICATES, find_pairs
+
+    try:
+        dismissed = read_dismissed(index).pairs
+    except NetzmdError as exc:
+        return [Problem(exc.path or NOT_DUPLICATES, exc.line or 1, "error", exc.detail)]
+    people = duplicate_people(index)
+    found = find_pairs(people, region=config.region, dismissed=dismissed, similar=False)
+    out = []
+    for pair in found:
+        if paths is not None and pair.a_path not in paths and pair.b_path not in paths:
+            continue
+        a, b = shlex.quote(pair.a), shlex.quote(pair.b)
+        why = ", ".join(pair.reasons)
+        ways = f"merge them: netzmd merge {a} {b}, or say they are two: "
+        ways += f"netzmd duplicates --dismiss {a} {b}"
+        for mine, theirs in ((pair.a_path, pair.b_path), (pair.b_path, pair.a_path)):
+            out.append(
+                Problem(mine, 1, "warning", f"probably the same person as {theirs} ({why}); {ways}")
+            )
+    return out
 
 
 _LINK_TARGET = re.compile(rb"\[\[([^\[\]|#^\n]+)")
