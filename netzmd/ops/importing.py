@@ -275,6 +275,8 @@ def same_value(key: str, a: Any, b: Any) -> bool:
     left, right = _scalar(a), _scalar(b)
     if left is None or right is None:
         return left is right
+    if left == right:
+        return True
     if key == "linkedin":
         return (linkedin_key(left) or left) == (linkedin_key(right) or right)
     if key == "birthday":
@@ -424,11 +426,28 @@ class Matcher:
         self.by_name: dict[str, list[str]] = {}
         self.loose: dict[str, str] = {}
         self.by_word: dict[str, set[str]] = {}
+        self._waiting: list[Known] = []  # not yet in the look-up tables
+        self._ready = False
         for k in known:
             self.add(k)
 
     def add(self, k: Known) -> None:
         self.by_path[k.path] = k
+        if self._ready:
+            self._index(k)
+        else:
+            self._waiting.append(k)
+
+    def ready(self) -> None:
+        """Build the look-up tables, on first need: a re-import finds everyone by the record of
+        the previous import and never needs them."""
+        if not self._ready:
+            self._ready = True
+            for k in self._waiting:
+                self._index(k)
+            self._waiting.clear()
+
+    def _index(self, k: Known) -> None:
         ident = identity_of(k.fields, self.region)
         self.identity[k.path] = ident
         for kind, keys in (
@@ -450,6 +469,7 @@ class Matcher:
         name = str(person.fields.get("name", ""))
         if previous is not None and previous in self.by_path:
             return Matched(previous, [], False)
+        self.ready()
         ident = identity_of(person.fields, self.region)
         for kind, keys in (
             ("linkedin", ident.linkedin),
@@ -793,7 +813,7 @@ def plan_import(
             report.updated.append(w.updated)
     report.unchanged = len(matched - {u.path for u in report.updated})
     new_state = {"version": STATE_VERSION, "source": source, "people": records}
-    if state_bytes(new_state) != state_before:
+    if new_state != state or state_before is None or state_bytes(new_state) != state_before:
         changes.append(_state_change(vault, source, new_state, state_before))
     return ImportPlan(Plan(changes, report.summary()), report)
 
@@ -828,6 +848,7 @@ def plan_meetings(
     events_state = state.get("events")
     events: dict[str, Any] = dict(events_state) if isinstance(events_state, dict) else {}
     matcher = Matcher(known, options.region)
+    matcher.ready()
     working: dict[str, _Working] = {}
     for m in sorted(meetings, key=lambda m: (m.day, m.uid)):
         if m.day > today or m.uid in events:
@@ -885,7 +906,7 @@ def plan_meetings(
             report.updated.append(w.updated)
     report.unchanged = len({p for p in working} - {u.path for u in report.updated})
     new_state = {"version": STATE_VERSION, "source": source, "events": events}
-    if state_bytes(new_state) != state_before:
+    if new_state != state or state_before is None or state_bytes(new_state) != state_before:
         changes.append(_state_change(vault, source, new_state, state_before))
     return ImportPlan(Plan(changes, report.summary()), report)
 
