@@ -373,3 +373,35 @@ def test_a_daily_series_in_any_zone(
     assert [m.day for m in meetings] == expected
     assert [m.uid for m in meetings] == [f"s/{d.isoformat()}" for d in expected]
     assert skipped == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    start=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
+    leap_day=st.booleans(),
+    interval=st.integers(1, 4),
+    count=st.none() | st.integers(1, 40),
+    named=st.booleans(),
+    until=st.dates(min_value=date(1900, 1, 1), max_value=date(2060, 12, 31)),
+)
+def test_a_yearly_series_falls_where_dateutil_puts_it(
+    start: date, leap_day: bool, interval: int, count: int | None, named: bool, until: date
+) -> None:
+    """A plain yearly rule is expanded as a monthly one (faster): the days are those of the
+    yearly rule itself, 29 February only in leap years."""
+    from dateutil.rrule import rrulestr
+
+    if leap_day:
+        year = start.year - start.year % 4
+        start = date(year if year % 100 or year % 400 == 0 else year + 4, 2, 29)
+    rule = f"FREQ=YEARLY;INTERVAL={interval}"
+    rule += f";BYMONTH={start.month};BYMONTHDAY={start.day}" if named else ""
+    rule += f";COUNT={count}" if count else ""
+    text = calendar(f"UID:y\nDTSTART;VALUE=DATE:{start:%Y%m%d}\nRRULE:{rule}")
+    meetings, _ = read_text(text, until=until)
+    expected = []
+    for moment in rrulestr(rule, dtstart=datetime(start.year, start.month, start.day)):
+        if moment.date() > until:
+            break
+        expected.append(moment.date())
+    assert [m.day for m in meetings] == expected[-CAP:]
