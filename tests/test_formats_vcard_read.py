@@ -258,6 +258,18 @@ def test_folded_lines_even_inside_a_utf8_sequence() -> None:
     assert person.warnings == [] and skipped == []
 
 
+def test_a_vcard_21_photo_whose_base64_lines_are_not_indented() -> None:
+    text = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Doe;Jane\r\nPHOTO;ENCODING=BASE64;TYPE=JPEG:\r\n"
+        "/9j/4AAQSkZJRgABAQEAYABgAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0a\r\n"
+        "HBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIy\r\n"
+        "MjIyMjIyMjIyMjIyMjIyMjIyMjIy==\r\n\r\nTEL;CELL:+49 170 1\r\nEND:VCARD\r\n"
+    )
+    (person,), skipped = read_text(text)
+    assert person.fields == {"name": "Jane Doe", "phones": ["+49 170 1"]}
+    assert person.body == "" and skipped == []
+
+
 def test_a_card_with_only_a_name() -> None:
     (person,), skipped = read("only-fn.vcf")
     assert person == Incoming({"name": "Cher"}, uid=None, body="", line=1, file="only-fn.vcf")

@@ -69,6 +69,7 @@ _STAND_IN_YEARS = frozenset({1604, 0})  # Apple's and Outlook's "no year", and 0
 _FULL_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:T[0-9:.,]*(?:Z|[+-]\d{2}:?(?:\d{2})?)?)?")
 _YEARLESS = re.compile(r"--(\d{2})-?(\d{2})")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/]+=*")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 NO_PREF = 101  # the rank of an EMAIL or TEL that is not preferred (4.0's PREF is 1 to 100)
 
@@ -189,10 +190,11 @@ def logical_lines(text: str) -> Iterator[Line]:
     """The content lines of a text, unfolded: a physical line that starts with a space or tab
     continues the line before (without that one character), and a quoted-printable value that
     ends in ``=`` (a soft line break) continues on the next physical line, whatever it starts
-    with, unless that line ends the card. Blank lines are left out."""
+    with, unless that line ends the card; after a vCard 2.1 ``BASE64`` value (a PHOTO), lines
+    of base64 that are not indented go on too. Blank lines are left out."""
     current: list[str] = []
     start = 0
-    qp = False
+    qp = b64 = False
     for number, physical in enumerate(_NEWLINE.split(text), start=1):
         if current:
             if qp and current[-1].endswith("=") and physical.strip().upper() != "END:VCARD":
@@ -201,6 +203,9 @@ def logical_lines(text: str) -> Iterator[Line]:
                 continue
             if physical[:1] in (" ", "\t"):
                 current.append(physical[1:])
+                continue
+            if b64 and _BASE64_LINE.fullmatch(physical):  # 2.1 base64 lines, not indented
+                current.append(physical)
                 continue
             yield Line("".join(current), start)
             current = []
@@ -211,6 +216,7 @@ def logical_lines(text: str) -> Iterator[Line]:
         qp = ("rintable" in physical or "RINTABLE" in physical) and (
             "QUOTED-PRINTABLE" in _head(physical)
         )
+        b64 = ("ase64" in physical or "ASE64" in physical) and "BASE64" in _head(physical)
     if current:
         yield Line("".join(current), start)
 
