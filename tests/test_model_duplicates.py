@@ -4,6 +4,7 @@ pairs that are two people."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,9 +23,8 @@ from netzmd.model.duplicates import (
 from netzmd.model.identity import loose_name_key, similarity
 
 
-def person(key: str, name: str | None = None, **fields: object) -> Person:
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
-    return Person(key, f"contacts/{key}.md", name or key, **values)  # type: ignore[arg-type]
+def person(key: str, name: str | None = None, **fields: Any) -> Person:
+    return Person.of(key, f"contacts/{key}.md", name or key, **fields)
 
 
 def found(people: list[Person], **options: object) -> list[tuple[str, str, list[str], int]]:

@@ -454,3 +454,39 @@ def test_the_vaults_markdown_files(vault: Path) -> None:
         "daily/2026-11-27.md",
         "notes.MD",
     ]
+
+
+def test_links_are_found_in_either_unicode_form(make_vault: MakeVault) -> None:
+    nfd = "Zoe\u0308 Mu\u0308ller"
+    root = make_vault(
+        {
+            f"contacts/{nfd}.md": "---\nname: Zoë Müller\n---\n",
+            "contacts/Zoë.md": "---\nname: Zoë\n---\n",
+            "daily/a.md": "[[Zoë Müller]] and [[ZOE\u0308 MU\u0308LLER|z]]\n",
+        }
+    )
+    plan, _ = tidy.rename(
+        v(root),
+        note(root, f"contacts/{nfd}.md"),
+        "Zoë Schmidt",
+        [],
+        tidy.Reader(v(root)),
+        {},
+    )
+    links = [c for c in plan.changes if c.rel == "daily/a.md"]
+    assert links[0].after.decode() == "[[Zoë Schmidt]] and [[Zoë Schmidt|z]]\n"
+
+
+def test_a_link_in_a_single_quoted_value_that_cannot_change_safely_stops_it(
+    make_vault: MakeVault,
+) -> None:
+    root = make_vault(
+        {
+            "contacts/J Doe.md": "---\nname: J. Doe\n---\n",
+            "contacts/Max.md": "---\nintroduced_by: '[[J Doe]]'\n---\n",
+        }
+    )
+    with pytest.raises(NetzmdError, match=r"in the front matter of contacts/Max\.md cannot be"):
+        tidy.rename(
+            v(root), note(root, "contacts/J Doe.md"), "Jo O'Brien", [], tidy.Reader(v(root)), {}
+        )

@@ -132,7 +132,65 @@ def test_people_are_read_from_the_index_without_their_logs(vault: Path) -> None:
         index.refresh()
         people = {p.path: p for p in queries.duplicate_people(index)}
     tricky = people["contacts/Tricky.md"]
-    assert (tricky.emails, tricky.phones, tricky.linkedin) == ((), (), ())
-    assert people["contacts/J Doe.md"].emails == ("other@x.example", "JANE@example.org")
-    assert people["contacts/clients/Maximilian M.md"].linkedin == ("www.linkedin.com/in/Max-M/",)
-    assert people["contacts/Anna Weiß.md"].company == "Bosch GmbH"
+    assert (tricky.keys.emails, tricky.keys.phones, tricky.keys.linkedin) == ((), (), ())
+    assert people["contacts/J Doe.md"].keys.emails == ("jane@example.org", "other@x.example")
+    assert people["contacts/clients/Maximilian M.md"].keys.linkedin == ("linkedin.com/in/max-m",)
+    assert people["contacts/Anna Weiß.md"].keys.company == "bosch"
+
+
+# --- what is kept between runs --------------------------------------------------------------------
+
+
+def test_a_second_run_reads_only_the_notes_that_changed(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[list[str]] = []
+    real = queries._keys_from_index
+
+    def counting(index: Index, notes: dict[str, Any]) -> Any:
+        read.append(sorted(notes))
+        return real(index, notes)
+
+    monkeypatch.setattr(queries, "_keys_from_index", counting)
+    first = report(vault)
+    assert len(read[0]) == len(NOTES)
+    assert report(vault) == first and len(read) == 1
+    (vault / "contacts" / "J Doe.md").write_text("---\nemails: [other@x.example]\n---\n")
+    assert [(p["a"], p["b"]) for p in report(vault)] == [
+        ("Max", "Maximilian M"),
+        ("Ana Weiss", "Anna Weiß"),
+    ]
+    assert read[1] == ["contacts/J Doe.md"]
+
+
+def test_a_damaged_cache_is_made_again(vault: Path) -> None:
+    first = report(vault)
+    for name in (queries.DUPLICATES_CACHE, queries.STRONG_CACHE):
+        (vault / ".netzmd" / name).write_bytes(b"\x00garbage")
+    before = check(vault)
+    assert report(vault) == first
+    assert check(vault) == before
+    assert (vault / ".netzmd" / queries.DUPLICATES_CACHE).read_bytes()[:8] != b"\x00garbage"
+
+
+def test_checks_pairs_follow_every_change_they_depend_on(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "contacts/A.md": "---\nphone: (212) 555-0100\n---\n",
+            "contacts/B.md": "---\nphone: +1 212 555 0100\n---\n",
+        }
+    )
+
+    def pairs() -> int:
+        return sum("probably the same person" in line for line in check(root)) // 2
+
+    assert pairs() == 0 and pairs() == 0
+    (root / "netzmd.toml").write_text('region = "US"\n')
+    assert pairs() == 1
+    (root / "contacts" / "C.md").write_text("---\nphone: 212 555 0100\n---\n")
+    assert pairs() == 3
+    (root / "imports").mkdir()
+    (root / "imports" / "not-duplicates.json").write_text('{"pairs": [["A", "C"]]}')
+    assert pairs() == 2
+    (root / "contacts" / "C.md").unlink()
+    assert pairs() == 1

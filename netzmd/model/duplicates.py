@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -49,20 +49,86 @@ IDENTIFIERS = ("linkedin", "email", "phone")
 
 
 @dataclass(frozen=True, slots=True)
+class Keys:
+    """What the rule compares of one note, normalised once (and so kept in a cache beside the
+    index): the folded name (words sorted) and aliases, company and city, email addresses,
+    LinkedIn profiles, and phone numbers as written with their last six digits (the E.164
+    form depends on the region, and is worked out only for numbers that end alike)."""
+
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+    company: str = ""
+    city: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[tuple[str, str], ...] = ()
+    linkedin: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        aliases: Iterable[str] = (),
+        company: str | None = None,
+        city: str | None = None,
+        emails: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        linkedin: Iterable[str] = (),
+    ) -> Keys:
+        own = _name_key(name)
+        alias_keys = sorted({_name_key(a) for a in aliases} - {own, ""})
+        endings = []
+        for phone in dict.fromkeys(phones):
+            digits = re.sub(r"\D", "", phone)
+            if len(digits) >= 5:
+                endings.append((digits[-6:], phone))
+        return cls(
+            own,
+            tuple(alias_keys),
+            _company_key(company),
+            _fold(city) if city else "",
+            tuple(sorted({k for k in map(email_key, emails) if k})),
+            tuple(endings),
+            tuple(sorted({k for k in map(linkedin_key, linkedin) if k})),
+        )
+
+    def fields(self) -> tuple[object, ...]:
+        """The keys as plain tuples and text, in the order ``Keys(*fields)`` takes them."""
+        return (
+            self.name,
+            self.aliases,
+            self.company,
+            self.city,
+            self.emails,
+            self.phones,
+            self.linkedin,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
-    """What the rule looks at in one note. ``key``: what names it in the output, in commands
-    and in the record of dismissed pairs: its id (file name), or its path when another note
-    has the same file name."""
+    """One note for the rule. ``key``: what names it in the output, in commands and in the
+    record of dismissed pairs: its id (file name), or its path when another note has the same
+    file name (case and accents ignored)."""
 
     key: str
     path: str
     name: str
-    aliases: tuple[str, ...] = ()
-    company: str | None = None
-    city: str | None = None
-    emails: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
-    linkedin: tuple[str, ...] = ()
+    keys: Keys
+
+    @classmethod
+    def of(
+        cls,
+        key: str,
+        path: str,
+        name: str,
+        aliases: Iterable[str] = (),
+        company: str | None = None,
+        city: str | None = None,
+        emails: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        linkedin: Iterable[str] = (),
+    ) -> Person:
+        return cls(key, path, name, Keys.of(name, aliases, company, city, emails, phones, linkedin))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,36 +184,37 @@ def find_pairs(
         reasons = found.setdefault((min(i, j), max(i, j)), {})
         reasons[reason] = max(score, reasons.get(reason, 0.0))
 
-    linkedins = _Linkedins(people)
-    for kind, keys in (
-        ("linkedin", linkedins.blocked()),
-        ("email", [{k for k in map(email_key, p.emails) if k} for p in people]),
-        ("phone", _phone_keys(people, region)),
+    keys = [p.keys for p in people]
+    for kind, sets in (
+        ("linkedin", [set(k.linkedin) for k in keys]),
+        ("email", [set(k.emails) for k in keys]),
+        ("phone", _phone_keys(keys, region)),
     ):
-        for members in _groups(keys):
+        for members in _groups(sets):
             if len(members) <= SHARED:
                 for i, j in combinations(members, 2):
                     add(i, j, kind, SCORES[kind])
-    company_key = _memo(_company_key)
-    city_key = _memo(lambda city: _fold(city) if city else "")
-    for i, j in _same_names(people):
-        if linkedins.differ(i, j):
-            continue  # two profiles: two people of one name
-        company = company_key(people[i].company)
-        if company and company == company_key(people[j].company):
+
+    def two_profiles(i: int, j: int) -> bool:
+        mine, theirs = keys[i].linkedin, keys[j].linkedin
+        return bool(mine and theirs and not set(mine) & set(theirs))
+
+    for i, j in _same_names(keys):
+        if two_profiles(i, j):
+            continue  # two people of one name
+        if keys[i].company and keys[i].company == keys[j].company:
             add(i, j, "name + company", SCORES["name + company"])
-        elif city_key(people[i].city) and city_key(people[i].city) == city_key(people[j].city):
+        elif keys[i].city and keys[i].city == keys[j].city:
             add(i, j, "name + city", SCORES["name + city"])
         else:
             add(i, j, "name", SCORES["name"])
     if similar:
-        companies = [company_key(p.company) for p in people]
-        cities = [city_key(p.city) for p in people]
-        for what, keys_of in (("company", companies), ("city", cities)):
-            for i, j, ratio in _similar_names(people, keys_of, cutoff):
+        for what in ("company", "city"):
+            blocks = [k.company if what == "company" else k.city for k in keys]
+            for i, j, ratio in _similar_names(keys, blocks, cutoff):
                 if any(r.startswith("name") for r in found.get((i, j), ())):
                     continue
-                if linkedins.differ(i, j):
+                if two_profiles(i, j):
                     continue
                 base = 60 if what == "company" else 50
                 add(i, j, f"similar name + {what}", base + 15 * (ratio - cutoff) / (100 - cutoff))
@@ -161,56 +228,6 @@ def find_pairs(
         pairs.append(Pair(a.key, b.key, tuple(ordered), _score(reasons.values()), a.path, b.path))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return pairs
-
-
-def _memo(function: Callable[[str | None], str]) -> Callable[[str | None], str]:
-    """``function`` worked out once per value (companies and cities repeat)."""
-    cache: dict[str | None, str] = {}
-
-    def cached(value: str | None) -> str:
-        found = cache.get(value)
-        if found is None:
-            found = cache[value] = function(value)
-        return found
-
-    return cached
-
-
-class _Linkedins:
-    """The normalised LinkedIn profiles of people, worked out only where needed: for the
-    profiles whose last path part another profile has too, and for pairs of a name."""
-
-    def __init__(self, people: Sequence[Person]) -> None:
-        self.people = people
-        self.keys: dict[int, set[str]] = {}
-
-    def of(self, i: int) -> set[str]:
-        found = self.keys.get(i)
-        if found is None:
-            found = self.keys[i] = {k for k in map(linkedin_key, self.people[i].linkedin) if k}
-        return found
-
-    def blocked(self) -> list[set[str]]:
-        endings: dict[str, list[int]] = {}
-        for i, p in enumerate(self.people):
-            for url in p.linkedin:
-                endings.setdefault(_last_part(url), []).append(i)
-        shared = {i for members in endings.values() if len(members) > 1 for i in members}
-        return [self.of(i) if i in shared else set() for i in range(len(self.people))]
-
-    def differ(self, i: int, j: int) -> bool:
-        """Both have a profile, and none in common: two people."""
-        mine, theirs = self.of(i), self.of(j)
-        return bool(mine and theirs and not mine & theirs)
-
-
-def _last_part(url: str) -> str:
-    """The last part of a URL's path, as ``linkedin_key`` leaves it: two URLs with one key
-    have the same last part."""
-    from urllib.parse import unquote
-
-    path = re.split(r"[?#]", url.strip(), maxsplit=1)[0]
-    return unquote(path).strip().rstrip("/").rsplit("/", 1)[-1].lower()
 
 
 def _score(scores: Iterable[float]) -> int:
@@ -255,15 +272,14 @@ def _name_key(name: str) -> str:
     return loose_name_key(name)
 
 
-def _same_names(people: Sequence[Person]) -> Iterator[tuple[int, int]]:
+def _same_names(keys: Sequence[Keys]) -> Iterator[tuple[int, int]]:
     """Pairs where one's name is the other's name or alias (folded, in any order). Two equal
     aliases alone are no sign: many people are called "Anna" for short."""
     by_key: dict[str, tuple[list[int], list[int]]] = {}
-    for i, p in enumerate(people):
-        key = _name_key(p.name)
-        if key:
-            by_key.setdefault(key, ([], []))[0].append(i)
-        for alias in {_name_key(a) for a in p.aliases} - {key, ""}:
+    for i, k in enumerate(keys):
+        if k.name:
+            by_key.setdefault(k.name, ([], []))[0].append(i)
+        for alias in k.aliases:
             by_key.setdefault(alias, ([], []))[1].append(i)
     for named, aliased in by_key.values():
         yield from combinations(named, 2)
@@ -272,25 +288,18 @@ def _same_names(people: Sequence[Person]) -> Iterator[tuple[int, int]]:
                 yield i, j
 
 
-def _phone_keys(people: Sequence[Person], region: str) -> list[set[str]]:
+def _phone_keys(keys: Sequence[Keys], region: str) -> list[set[str]]:
     """E.164 numbers, worked out (with phonenumbers) only for numbers whose last six digits
     another number has too: equal numbers end alike, and most numbers share their ending with
     none."""
-    endings: list[list[tuple[str, str]]] = []
     counts: dict[str, int] = {}
-    for p in people:
-        mine = []
-        for phone in p.phones:
-            digits = re.sub(r"\D", "", phone)
-            if len(digits) >= 5:
-                mine.append((digits[-6:], phone))
-        endings.append(mine)
-        for end in {e for e, _ in mine}:
+    for k in keys:
+        for end in {e for e, _ in k.phones}:
             counts[end] = counts.get(end, 0) + 1
     out: list[set[str]] = []
-    for mine in endings:
-        keys = {phone_key(phone, region) for end, phone in mine if counts[end] > 1}
-        out.append({k for k in keys if k})
+    for k in keys:
+        found = {phone_key(phone, region) for end, phone in k.phones if counts[end] > 1}
+        out.append({p for p in found if p})
     return out
 
 
@@ -310,7 +319,7 @@ def _company_key(company: str | None) -> str:
 
 
 def _similar_names(
-    people: Sequence[Person], blocks: Sequence[str], cutoff: float
+    people: Sequence[Keys], blocks: Sequence[str], cutoff: float
 ) -> Iterator[tuple[int, int, float]]:
     """Pairs of people in one block (a company, a city) whose names are at least ``cutoff``
     alike, with the score. A block too big to compare whole is split by the initials of its
@@ -323,7 +332,7 @@ def _similar_names(
     for members in by_block.values():
         if len(members) > 1:
             for i in members:
-                keys[i] = _name_key(people[i].name).replace("ß", "ss")
+                keys[i] = people[i].name.replace("ß", "ss")
     if not keys:
         return
     from rapidfuzz import fuzz, process

@@ -155,14 +155,17 @@ def link_changes(
     changes: list[Change] = []
     left: list[str] = []
     new_name = where.new.rsplit("/", 1)[-1].removesuffix(".md") if where.new else None
+    fragment = _ascii_part(where.old)
+    root = str(vault.root)
     for rel in files:
         if rel in skipped or is_temp_name(rel.rsplit("/", 1)[-1]):
             continue
         try:
-            quick = (vault.root / rel).read_bytes()
+            with open(os.path.join(root, rel), "rb") as f:
+                quick = f.read()
         except OSError:
             continue
-        if b"[[" not in quick:
+        if b"[[" not in quick or (fragment and fragment not in quick.lower()):
             continue
         try:
             quick_text = quick.decode("utf-8")
@@ -188,6 +191,18 @@ def link_changes(
         )
         changes.append(Change(rel, vault.root / rel, data, new.encode("utf-8"), [said], st))
     return changes, left
+
+
+def _ascii_part(rel: str) -> bytes:
+    """The longest run of ASCII characters in the file name of ``rel`` (in NFC), in lower
+    case: every link to the note holds it, written in NFC or NFD alike (NFD only splits other
+    characters into an ASCII letter and a mark), so a file without it holds no such link."""
+    import unicodedata
+
+    stem = unicodedata.normalize("NFC", rel.rsplit("/", 1)[-1])
+    stem = stem[:-3] if stem.lower().endswith(".md") else stem
+    runs = re.findall(r"[\x00-\x7f]+", stem)
+    return max(runs, key=len).lower().encode() if runs else b""
 
 
 # --- the import records -------------------------------------------------------------------------

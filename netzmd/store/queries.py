@@ -33,7 +33,7 @@ from netzmd.vault import in_work_tree
 
 if TYPE_CHECKING:
     from netzmd.model.agenda import Agenda
-    from netzmd.model.duplicates import Dismissed, Pair, Person
+    from netzmd.model.duplicates import Dismissed, Keys, Pair, Person
 
 SortKey = Literal["name", "last-contact", "due"]
 
@@ -401,41 +401,101 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
 # --- duplicates ---------------------------------------------------------------------------------
 
 
+DUPLICATES_CACHE = "duplicates.cache"  # in the cache folder: each note's Keys, by content hash
+_CACHE_VERSION = 1
+
+
 def duplicate_people(index: Index) -> list[Person]:
     """What ``model.duplicates`` compares, for every contact (a note broken now by its last
-    good version), read from the stored JSON without its interactions and follow-ups."""
+    good version). Each note's ``Keys`` are worked out once from its stored JSON and kept in
+    ``.netzmd/duplicates.cache`` by the note's content hash, so that ``check`` and
+    ``duplicates`` read only the notes that changed."""
     from netzmd.model.duplicates import Person, keys_for
 
-    names = index.names(stale=True)
-    keys = keys_for((ident, path) for path, ident, _, _, _ in names)
-    docs = index.all_documents(stale=True)
-    loads = json.loads
-    people = []
-    for path, _, name, aliases, _ in names:
-        doc = docs.get(path)
-        if doc is None:
-            continue
-        tail = doc[1]
+    rows = index.db.execute(
+        "SELECT path, id, name, hash FROM notes WHERE id IS NOT NULL"
+    ).fetchall()
+    file = index.vault.cache / DUPLICATES_CACHE
+    cached = _load_keys(file)
+    found: dict[str, tuple[bytes, Keys]] = {}
+    missing: dict[str, tuple[bytes, str]] = {}
+    for path, _, name, digest in rows:
+        entry = cached.get(path)
+        if entry is not None and entry[0] == digest:
+            found[path] = entry
+        else:
+            missing[path] = (digest, name)
+    if missing:
+        for path, keys_now in _keys_from_index(index, missing).items():
+            found[path] = (missing[path][0], keys_now)
+    if missing or len(found) != len(cached):
+        _save_keys(file, found)
+    keys = keys_for((ident, path) for path, ident, _, _ in rows if path in found)
+    return [
+        Person(keys[path], path, name, found[path][1]) for path, _, name, _ in rows if path in found
+    ]
+
+
+def _keys_from_index(index: Index, notes: dict[str, tuple[bytes, str]]) -> dict[str, Keys]:
+    """The ``Keys`` of ``notes`` (path: (hash, name)), from their stored JSON without the
+    interactions and follow-ups."""
+    from netzmd.model.duplicates import Keys
+
+    if len(notes) > 200:
+        rows = [(p, tail) for p, (_, tail) in index.all_documents(stale=True).items() if p in notes]
+    else:
+        rows = []
+        for path in notes:
+            row = index.db.execute("SELECT tail FROM docs WHERE path=?", (path,)).fetchone()
+            if row is not None:
+                rows.append((path, row[0]))
+    out = {}
+    for path, tail in rows:
         # The tail is '"aliases": …, "interactions": […], "follow_ups": […], "fields": {…}}'; no
         # string holds an unescaped quote, so these are its own keys. The logs are cut out.
         cut = tail.find(b', "interactions": [')
         rest = tail.find(b', "fields": ', cut)
-        data = loads(b"{" + tail[:cut] + tail[rest:])
+        data = json.loads(b"{" + tail[:cut] + tail[rest:])
         fields = data.get("fields") or {}
-        people.append(
-            Person(
-                keys[path],
-                path,
-                name,
-                tuple(aliases),
-                data.get("company"),
-                data.get("city"),
-                tuple(data.get("emails") or ()),
-                tuple(data.get("phones") or ()),
-                tuple(_texts(fields.get("linkedin"))),
-            )
+        out[path] = Keys.of(
+            notes[path][1],
+            data.get("aliases") or (),
+            data.get("company"),
+            data.get("city"),
+            data.get("emails") or (),
+            data.get("phones") or (),
+            _texts(fields.get("linkedin")),
         )
-    return people
+    return out
+
+
+def _load_keys(file: Path) -> dict[str, tuple[bytes, Keys]]:
+    """The cache as ``_save_keys`` wrote it; {} for anything else (it is made again)."""
+    import marshal
+
+    from netzmd.model.duplicates import Keys
+
+    try:
+        version, notes = marshal.loads(file.read_bytes())
+        if version != _CACHE_VERSION or not isinstance(notes, dict):
+            return {}
+        return {path: (entry[0], Keys(*entry[1:])) for path, entry in notes.items()}
+    except (OSError, ValueError, TypeError, EOFError, IndexError):
+        return {}
+
+
+def _save_keys(file: Path, found: dict[str, tuple[bytes, Keys]]) -> None:
+    """Best effort: a cache that cannot be written costs the next run its work again."""
+    import marshal
+
+    notes = {path: (digest, *keys.fields()) for path, (digest, keys) in found.items()}
+    try:
+        file.parent.mkdir(exist_ok=True)
+        from netzmd.notes.atomic import write_atomic
+
+        write_atomic(file, marshal.dumps((_CACHE_VERSION, notes)))
+    except OSError:
+        pass
 
 
 def _texts(value: Any) -> list[str]:
@@ -476,14 +536,13 @@ def probable_duplicates(index: Index, config: Config, paths: set[str] | None) ->
     """A warning on both notes of each pair that is probably one person by an identifier or
     an equal name (similar names are left to ``netzmd duplicates``), with the two ways on. A
     record of dismissed pairs that cannot be read is an error of its own."""
-    from netzmd.model.duplicates import NOT_DUPLICATES, find_pairs
+    from netzmd.model.duplicates import NOT_DUPLICATES
 
     try:
         dismissed = read_dismissed(index).pairs
     except NetzmdError as exc:
         return [Problem(exc.path or NOT_DUPLICATES, exc.line or 1, "error", exc.detail)]
-    people = duplicate_people(index)
-    found = find_pairs(people, region=config.region, dismissed=dismissed, similar=False)
+    found = _strong_pairs(index, config, dismissed)
     out = []
     for pair in found:
         if paths is not None and pair.a_path not in paths and pair.b_path not in paths:
@@ -497,6 +556,46 @@ def probable_duplicates(index: Index, config: Config, paths: set[str] | None) ->
                 Problem(mine, 1, "warning", f"probably the same person as {theirs} ({why}); {ways}")
             )
     return out
+
+
+STRONG_CACHE = "check-duplicates.cache"  # in the cache folder: check's pairs, and their inputs
+
+
+def _strong_pairs(index: Index, config: Config, dismissed: set[frozenset[str]]) -> list[Pair]:
+    """The pairs found by an identifier or an equal name. They depend only on which notes
+    there are, their content, the region and the dismissed pairs; while those stay the same
+    (an unchanged vault checked again), the pairs of the last run are used as they are."""
+    import hashlib
+    import marshal
+
+    from netzmd.model.duplicates import Pair, find_pairs
+
+    state = hashlib.blake2b(digest_size=16)
+    state.update(f"{_CACHE_VERSION}\0{config.region}\0".encode())
+    state.update(repr(sorted(sorted(p) for p in dismissed)).encode())
+    notes = index.db.execute("SELECT path, hash FROM notes WHERE id IS NOT NULL").fetchall()
+    for path, digest in sorted(notes):
+        state.update(b"\0" + path.encode() + b"\0" + digest)
+    key = state.digest()
+    file = index.vault.cache / STRONG_CACHE
+    try:
+        cached_key, rows = marshal.loads(file.read_bytes())
+        if cached_key == key:
+            return [Pair(*row) for row in rows]
+    except (OSError, ValueError, TypeError, EOFError):
+        pass
+    found = find_pairs(
+        duplicate_people(index), region=config.region, dismissed=dismissed, similar=False
+    )
+    rows = [(p.a, p.b, p.reasons, p.score, p.a_path, p.b_path) for p in found]
+    try:
+        from netzmd.notes.atomic import write_atomic
+
+        file.parent.mkdir(exist_ok=True)
+        write_atomic(file, marshal.dumps((key, rows)))
+    except OSError:
+        pass
+    return found
 
 
 _LINK_TARGET = re.compile(rb"\[\[([^\[\]|#^\n]+)")
