@@ -289,9 +289,20 @@ RECORD = {
 }
 
 
+EVENTS = {
+    "events": {
+        "uid-1": {"day": "2026-10-01", "ids": ["J Doe", "Max"]},
+        "uid-2": {"day": "2026-10-02", "ids": ["Jane Doe", "J Doe"]},
+    },
+    "source": "ics",
+    "version": 1,
+}
+
+
 def with_records(root: Path) -> None:
     (root / "imports").mkdir()
     (root / "imports" / "linkedin.json").write_text(json.dumps(RECORD))
+    (root / "imports" / "ics.json").write_text(json.dumps(EVENTS))
     (root / "imports" / "not-duplicates.json").write_text(
         '{"pairs": [["J Doe", "Jane Doe"], ["J Doe", "Max"], ["Max", "Zoë"]], "version": 1}'
     )
@@ -307,6 +318,9 @@ def test_the_records_of_other_follow_it_into_keep(vault: Path) -> None:
         "fields": {"company": "Acme Corp"},
     }
     assert record["people"]["c"] == [{"path": "contacts/Jane Doe.md"}, {"id": "Other"}]
+    events = json.loads((vault / "imports" / "ics.json").read_text())["events"]
+    assert events["uid-1"]["ids"] == ["Jane Doe", "Max"]
+    assert events["uid-2"]["ids"] == ["Jane Doe"]  # once
     assert (vault / "imports" / "not-duplicates.json").read_text() == (
         '{\n  "pairs": [\n    ["Jane Doe", "Max"],\n    ["Max", "Zoë"]\n  ],\n  "version": 1\n}\n'
     )
@@ -329,6 +343,8 @@ def test_forget_takes_the_person_out_of_every_record(vault: Path) -> None:
     assert (vault / "imports" / "linkedin.json").read_text().startswith('{\n  "people": {\n')
     pairs = json.loads((vault / "imports" / "not-duplicates.json").read_text())["pairs"]
     assert pairs == [["Max", "Zoë"]]
+    events = json.loads((vault / "imports" / "ics.json").read_text())["events"]
+    assert [events["uid-1"]["ids"], events["uid-2"]["ids"]] == [["Max"], ["Jane Doe"]]
     assert (vault / "contacts" / "Max.md").read_text() == (
         '---\nintroduced_by: "J Doe"\n---\n\nKnows Jane.\n'
     )

@@ -212,11 +212,19 @@ def _is_record(value: Any, ident: str, rel: str) -> bool:
     return isinstance(value, dict) and (value.get("id") == ident or value.get("path") == rel)
 
 
+_LISTS = ("ids", "paths")  # lists of notes: the calendar import's attendees by id
+
+
 def _without(value: Any, ident: str, rel: str) -> Any:
-    """``value`` with every object that names the note (``"id"`` or ``"path"``) taken out."""
+    """``value`` with every object that names the note (``"id"`` or ``"path"``) taken out, and
+    the note taken out of every list of notes (``"ids"``, ``"paths"``)."""
     if isinstance(value, dict):
         return {
-            k: _without(v, ident, rel) for k, v in value.items() if not _is_record(v, ident, rel)
+            k: [x for x in v if x not in (ident, rel)]
+            if k in _LISTS and isinstance(v, list)
+            else _without(v, ident, rel)
+            for k, v in value.items()
+            if not _is_record(v, ident, rel)
         }
     if isinstance(value, list):
         return [_without(v, ident, rel) for v in value if not _is_record(v, ident, rel)]
@@ -224,9 +232,15 @@ def _without(value: Any, ident: str, rel: str) -> Any:
 
 
 def _moved(value: Any, old: tuple[str, str], new: tuple[str, str]) -> Any:
-    """``value`` with every object that names the note at ``old`` (id, path) naming ``new``."""
+    """``value`` with every object that names the note at ``old`` (id, path) naming ``new``,
+    and so every list of notes (``"ids"``, ``"paths"``), each note once."""
     if isinstance(value, dict):
-        out = {k: _moved(v, old, new) for k, v in value.items()}
+        out = {
+            k: list(dict.fromkeys({old[0]: new[0], old[1]: new[1]}.get(x, x) for x in v))
+            if k in _LISTS and isinstance(v, list) and all(isinstance(x, str) for x in v)
+            else _moved(v, old, new)
+            for k, v in value.items()
+        }
         if _is_record(value, *old):
             if out.get("id") == old[0]:
                 out["id"] = new[0]
