@@ -1435,3 +1435,31 @@ def test_a_same_day_entry_goes_above_its_day_in_a_newest_first_log() -> None:
     assert edit_body.add_log_entry(oldest_first, date(2026, 1, 2), None, "new") == (
         "## Log\n\n- 2026-01-01 a\n- 2026-01-02 b\n- 2026-01-02 new\n- 2026-01-03 c\n"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ncompany: Acme\nrole: Engineer\ntags:\n  - a\n---\n\n## Log\n",
+        "---\r\ncompany: Acme  # mine\r\ncity:\r\n---\r\nbody\r\n",
+        "no front matter\n",
+        "\ufeff---\nname: Zoë\n---\n",
+    ],
+)
+def test_set_fields_is_set_field_one_after_another(text: str) -> None:
+    """The import's many-keys edit gives the very bytes of one set_field per key."""
+    from netzmd.notes.edit_front import set_field, set_fields
+
+    values = {
+        "former": ["Acme"],
+        "company": "Globex",
+        "city": "Köln",
+        "linkedin": "https://www.linkedin.com/in/x",
+        "emails": ["a@example.org", "b@example.org"],
+        "met": "2019-03-27 (LinkedIn)",
+    }
+    one_by_one = text
+    for key, value in values.items():
+        one_by_one = set_field(one_by_one, key, value)
+    assert set_fields(text, values) == one_by_one
+    assert set_fields(one_by_one, values) == one_by_one  # nothing to change: the same text

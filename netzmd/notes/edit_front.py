@@ -64,13 +64,21 @@ def set_fields(text: str, values: dict[str, Any]) -> str:
     fields = read_fields(text)
     expected = dict(fields)
     doc: Doc | None = None
+    added: list[tuple[str, Any]] = []  # keys the note does not have: appended at once
     for key, value in values.items():
         if key in expected and _same_meaning(expected[key], value):
             continue
-        expected[key] = value
-        if doc is None:
+        if key not in expected:
+            added.append((key, value))
+        elif doc is None:
             doc = Doc.of(text)
-        _set_top(doc, key, value)
+            _set_top(doc, key, value)
+        else:
+            _set_top(doc, key, value)
+        expected[key] = value
+    if added:
+        doc = doc or Doc.of(text)
+        _add_entries(doc, FrontMatter(doc), added)
     if doc is None:
         return text
     new = doc.text()
@@ -142,19 +150,29 @@ def _key_text(key: str) -> str:
 
 
 def _add_entry(doc: Doc, fm: FrontMatter, key: str, value: Any) -> None:
+    _add_entries(doc, fm, [(key, value)])
+
+
+def _entry_lines(doc: Doc, fm: FrontMatter, key: str, value: Any) -> list[str]:
     indent = " " * fm.indent
     if isinstance(value, list):
         prefix = _block_item_prefix(doc, fm)
         if prefix is None:
-            new = [f"{indent}{_key_text(key)}: {yaml_value(value)}"]
-        else:
-            new = [f"{indent}{_key_text(key)}:"] + [prefix + yaml_value(v) for v in value]
-    elif isinstance(value, dict):
-        new = [f"{indent}{_key_text(key)}:"] + [
+            return [f"{indent}{_key_text(key)}: {yaml_value(value)}"]
+        return [f"{indent}{_key_text(key)}:"] + [prefix + yaml_value(v) for v in value]
+    if isinstance(value, dict):
+        return [f"{indent}{_key_text(key)}:"] + [
             f"{indent}  {_key_text(str(k))}: {yaml_value(v)}" for k, v in value.items()
         ]
-    else:
-        new = [f"{indent}{_key_text(key)}: {yaml_value(value)}"]
+    return [f"{indent}{_key_text(key)}: {yaml_value(value)}"]
+
+
+def _add_entries(doc: Doc, fm: FrontMatter, items: list[tuple[str, Any]]) -> None:
+    """New keys after the last front-matter line, in the order given (a new front matter when
+    there is none)."""
+    new = [line for key, value in items for line in _entry_lines(doc, fm, key, value)]
+    if not new:
+        return
     if not fm.exists:
         doc.lines[0:0] = [line + doc.eol for line in ["---", *new, "---"]]
         return

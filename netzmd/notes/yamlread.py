@@ -11,7 +11,11 @@ scripts that use python-frontmatter.
 
 from __future__ import annotations
 
+import copy
 import re
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from typing import Any, ClassVar
@@ -141,7 +145,43 @@ class FrontMatterError(Exception):
         self.message = message
 
 
+# While ``remembering()`` is on, the last few front matters read are kept (by their text) and a
+# read of the same text again gets a deep copy: an edit reads a note's front matter, and reads
+# it back twice to check itself, which an import of thousands of notes pays for many times.
+_remembered: OrderedDict[tuple[str, int], tuple[Any, dict[str, int]]] | None = None
+_REMEMBER = 8
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within this block, reading the same front matter text again is a copy, not a parse."""
+    global _remembered
+    outer = _remembered
+    _remembered = OrderedDict()
+    try:
+        yield
+    finally:
+        _remembered = outer
+
+
 def load_mapping(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
+    """Parse front matter text into (data, key lines): ``read_mapping``, remembered for the
+    same text within ``remembering()`` (each caller gets its own copy)."""
+    memo = _remembered
+    if memo is None:
+        return read_mapping(text, first_line)
+    key = (text, first_line)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = read_mapping(text, first_line)  # an error is not remembered
+        if len(memo) > _REMEMBER:
+            memo.popitem(last=False)
+    else:
+        memo.move_to_end(key)
+    return copy.deepcopy(found)
+
+
+def read_mapping(text: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     """Parse front matter text into (data, key lines).
 
     ``first_line`` is the number of the line ``text`` starts on; every line number given out,

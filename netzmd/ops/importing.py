@@ -247,7 +247,7 @@ def _strings(value: Any) -> list[str]:
 def _scalar(value: Any) -> str | None:
     if value is None or isinstance(value, bool | list | dict):
         return None
-    text = str(value).strip()
+    text = " ".join(str(value).split())  # a value from a file may hold line breaks
     return text or None
 
 
@@ -361,11 +361,15 @@ def _value(key: str, text: str) -> Any:
     return text
 
 
-def apply_decisions(text: str, decisions: Sequence[Decision]) -> tuple[str, list[FieldChange]]:
+def apply_decisions(
+    text: str, decisions: Sequence[Decision], fields: dict[str, Any] | None = None
+) -> tuple[str, list[FieldChange]]:
     """The note's text with the written and added fields, set at once through ``edit_front``
-    (byte minimal, read back); a company replaced is appended to ``former``."""
+    (byte minimal, read back); a company replaced is appended to ``former``. ``fields``: the
+    note's front matter when it was read already."""
     changes: list[FieldChange] = []
-    fields = edit.read_fields(text)
+    if fields is None:
+        fields = edit.read_fields(text)
     values: dict[str, Any] = {}
     for d in decisions:
         if d.action == "write":
@@ -542,14 +546,7 @@ class _Working:
     text: str
     updated: Updated
     change: Change | None = None  # a created note's change
-
-
-def _known_from(rel: str, text: str) -> Known:
-    contact = edit.parse_text(text)
-    fields = edit.read_fields(text)
-    return Known(
-        rel, rel.rsplit("/", 1)[-1].removesuffix(".md"), contact.name, list(contact.aliases), fields
-    )
+    known: Known | None = None  # a created note as the matcher knows it
 
 
 class _Taken:
@@ -637,7 +634,7 @@ def _create(
     render_note: Callable[[dict[str, Any]], str] | None,
 ) -> _Working:
     f = person.fields
-    name = str(f.get("name", "")).strip()
+    name = " ".join(str(f.get("name", "")).split())
     values: dict[str, Any] = {}
     for key in ("company", "role", "city", "linkedin", "birthday", "met"):
         text = _scalar(f.get(key))
@@ -680,8 +677,11 @@ def _create(
         text = edit_front.set_field(text, "uid", person.uid)
     change.after = text.encode("utf-8")
     ident = change.rel.rsplit("/", 1)[-1].removesuffix(".md")
-    taken.add(Candidate(change.rel, ident, name, tuple(values.get("aliases", ()))))
-    return _Working(None, text, Updated(ident, name, change.rel), change)
+    aliases = list(values.get("aliases", ()))
+    taken.add(Candidate(change.rel, ident, name, tuple(aliases)))
+    fields = {**values, "emails": emails[1:], "phones": phones[1:]}
+    known = Known(change.rel, ident, name, aliases, fields)
+    return _Working(None, text, Updated(ident, name, change.rel), change, known)
 
 
 def _update(
@@ -705,14 +705,15 @@ def _update(
         w = working[known.path] = _Working(
             note, note.text, Updated(known.id, known.name, known.path)
         )
-        decisions = decide(edit.read_fields(note.text), source, base, options.region)
+        fields = note.contact.fields  # as the note reads now (the index may lag behind)
+        decisions = decide(fields, source, base, options.region)
     for d in decisions:
         if d.action == "conflict":
             report.conflicts.append(Conflict(known.id, d.key, d.old, d.new))
     writes = [d for d in decisions if d.action != "conflict"]
     if not writes or w is None:
         return False
-    w.text, changes = apply_decisions(w.text, writes)
+    w.text, changes = apply_decisions(w.text, writes, fields if w.note is not None else None)
     w.updated.fields.extend(changes)
     return bool(changes)
 
@@ -732,6 +733,26 @@ def plan_import(
 ) -> ImportPlan:
     """Everything an import of ``people`` would write: new notes, changed notes, and the record
     ``imports/<source>.json``, with the report. Nothing is written here."""
+    from netzmd.notes.yamlread import remembering
+
+    with remembering():  # each note's front matter is read once, not once per check
+        return _plan_import(
+            vault, source, people, skipped, known, candidates, today, options, clock, on_wait
+        )
+
+
+def _plan_import(
+    vault: Vault,
+    source: str,
+    people: Sequence[Incoming],
+    skipped: Sequence[Skipped],
+    known: Sequence[Known],
+    candidates: Sequence[Candidate],
+    today: date,
+    options: Options,
+    clock: Clock | None,
+    on_wait: Callable[[str], None] | None,
+) -> ImportPlan:
     report = Report(source, skipped=list(skipped))
     state, state_before = read_state(vault, source)
     people_state = state.get("people")
@@ -774,7 +795,8 @@ def plan_import(
                 w = _create(vault, person, options, today, taken, render_note)
                 path = w.updated.path
                 working[path] = w
-                matcher.add(_known_from(path, w.text))
+                assert w.known is not None
+                matcher.add(w.known)
                 report.new.append((w.updated.id, w.updated.name))
             else:
                 path = found.path
