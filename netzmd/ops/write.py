@@ -459,7 +459,7 @@ def new_contact(
             f"'{parsed.contact.name}'); nothing was written",
             hint="It needs name: {{ yaml(name) }} when the name differs from the file name.",
         )
-    fields = edit.read_fields(text)
+    fields = parsed.contact.fields  # every front-matter key, as read above
     lost = [k for k in FIELDS if data[k] and k not in fields]
     if body is not None and body not in text:
         lost.append("note")
