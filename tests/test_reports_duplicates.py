@@ -194,3 +194,26 @@ def test_checks_pairs_follow_every_change_they_depend_on(make_vault: MakeVault) 
     assert pairs() == 2
     (root / "contacts" / "C.md").unlink()
     assert pairs() == 1
+
+
+def test_a_name_check_warns_about_already_is_not_said_twice(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "contacts/a/Jane Doe.md": "x\n",
+            "contacts/b/Jane Doe.md": "y\n",
+            "contacts/Jürgen Weiß.md": "x\n",
+            "contacts/Weiß, Jürgen.md": "y\n",
+            "contacts/Max.md": "---\nemail: max@x.example\n---\n",
+            "contacts/max/Max.md": "---\nemail: max@x.example\n---\n",
+        }
+    )
+    lines = check(root)
+    probably = sorted(line.split(":", 1)[0] for line in lines if "probably the same" in line)
+    assert probably == [
+        "contacts/Jürgen Weiß.md",
+        "contacts/Max.md",
+        "contacts/Weiß, Jürgen.md",
+        "contacts/max/Max.md",
+    ]
+    assert "(email, name)" in next(line for line in lines if line.startswith("contacts/Max.md"))
+    assert sum("duplicate name" in line for line in lines) == 4

@@ -358,9 +358,12 @@ def check(index: Index, config: Config, paths: set[str] | None = None) -> CheckR
     twice, file names that differ only in Unicode normalization, notes that are probably one
     person (``probable_duplicates``), and settings."""
     problems = list(config.warnings) + index.problems()
-    problems += probable_duplicates(index, config, paths)
     cands = candidates(index)
-    for key, owners in duplicates(cands):
+    claimed = duplicates(cands)
+    problems += probable_duplicates(
+        index, config, paths, {frozenset(o.path for o in owners) for _, owners in claimed}
+    )
+    for key, owners in claimed:
         if len({unicodedata.normalize("NFC", o.path) for o in owners}) == 1:
             continue  # the same file name in NFC and NFD: reported below as twins
         for o in owners:
@@ -532,11 +535,18 @@ def duplicate_pairs(index: Index, config: Config, *, similar: bool = True) -> li
     )
 
 
-def probable_duplicates(index: Index, config: Config, paths: set[str] | None) -> list[Problem]:
+def probable_duplicates(
+    index: Index,
+    config: Config,
+    paths: set[str] | None,
+    claimed: set[frozenset[str]] | None = None,
+) -> list[Problem]:
     """A warning on both notes of each pair that is probably one person by an identifier or
     an equal name (similar names are left to ``netzmd duplicates``), with the two ways on. A
+    pair of notes that claim one name (``claimed``: the notes of each name that check warns
+    about as a duplicate name) is left to that warning unless an identifier says more. A
     record of dismissed pairs that cannot be read is an error of its own."""
-    from netzmd.model.duplicates import NOT_DUPLICATES
+    from netzmd.model.duplicates import IDENTIFIERS, NOT_DUPLICATES
 
     try:
         dismissed = read_dismissed(index).pairs
@@ -544,9 +554,15 @@ def probable_duplicates(index: Index, config: Config, paths: set[str] | None) ->
         return [Problem(exc.path or NOT_DUPLICATES, exc.line or 1, "error", exc.detail)]
     found = _strong_pairs(index, config, dismissed)
     out = []
+    nfc = unicodedata.normalize
     for pair in found:
         if paths is not None and pair.a_path not in paths and pair.b_path not in paths:
             continue
+        if nfc("NFC", pair.a_path) == nfc("NFC", pair.b_path):
+            continue  # one file name in NFC and NFD: check says so as such
+        both = {pair.a_path, pair.b_path}
+        if not set(pair.reasons) & set(IDENTIFIERS) and any(both <= c for c in claimed or ()):
+            continue  # a duplicate name: check says so as such
         a, b = shlex.quote(pair.a), shlex.quote(pair.b)
         why = ", ".join(pair.reasons)
         ways = f"merge them: netzmd merge {a} {b}, or say they are two: "
