@@ -63,6 +63,7 @@ TARGETS = (
     Target("warm list", 10.0, f"warm list ≥ 10{X} faster than naive"),
     Target("cold list", 1.0, "cold list no slower than naive (ratio ≥ 1.0)"),
     Target("warm agenda", 10.0, f"warm agenda ≥ 10{X} faster than naive agenda"),
+    Target("companies", 0.5, f"companies within 2{X} a warm agenda (ratio ≥ 0.5)"),
 )
 
 
@@ -176,6 +177,12 @@ def build_cases(vault: Path, today: str) -> list[Case]:
             warm_up=True,
         ),
         Case("startup", [str(netzmd), "--help"], "naive", warm_up=True),
+        Case(
+            "companies",
+            [*nz, "companies", "--format", "json", "--today", today],
+            "warm agenda",
+            warm_up=True,
+        ),
     ]
     edit = OneEdit(vault)
     cases.append(

@@ -353,3 +353,48 @@ def test_the_sample_network_shows_every_gate(run: Run, sample: Path) -> None:
     assert agenda["Jürgen Weiß"].endswith(
         "; vouches; made an offer; Nordlicht Analytics gate going cold"
     )
+
+
+# --- company keys are worked out once ---------------------------------------------------------
+
+PROBE = """
+import sys
+from netzmd.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    sys.stderr.write("\\nCLEANCO " + str(any(m.startswith("cleanco") for m in sys.modules)) + "\\n")
+"""
+
+
+def loads_cleanco(*args: str) -> bool:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
+    )
+    return done.stderr.rsplit("CLEANCO ", 1)[1].strip() == "True"
+
+
+def test_company_keys_are_kept_in_the_index(make_vault: MakeVault) -> None:
+    """The agenda's gates and the report need each name's key once; later runs read it from
+    the index and load no cleanco. A key of another KEY_VERSION is worked out again."""
+    import sqlite3
+
+    root = make_vault(NOTES, CONFIG)
+    agenda = ["--vault", str(root), "agenda", "--format", "json", "--today", TODAY]
+    assert loads_cleanco(*agenda)
+    assert not loads_cleanco(*agenda)
+    assert not loads_cleanco("--vault", str(root), "companies", "--today", TODAY)
+    db = sqlite3.connect(root / ".netzmd" / "index.sqlite")
+    try:
+        kept = dict(db.execute("SELECT name, key FROM company_keys"))
+        assert kept["Globex GmbH"] == "globex"
+        assert kept["[[Initech]]"] == "initech"
+        with db:
+            db.execute("UPDATE company_keys SET version = 0, key = 'stale'")
+    finally:
+        db.close()
+    assert loads_cleanco("--vault", str(root), "companies", "--today", TODAY)
+    assert not loads_cleanco("--vault", str(root), "companies", "--today", TODAY)

@@ -239,7 +239,7 @@ def test_spellings_count_companies_formers_and_more() -> None:
         work("contacts/B.md", company="Globex GmbH"),
         work("contacts/C.md", company="freelance"),
     ]
-    found = spellings(rows, Aliases(), ["Initech Inc."])
+    found = spellings(((r.company, r.former) for r in rows), Aliases(), ["Initech Inc."])
     assert found == {
         "globex": {"Globex GmbH": 2, "Globex": 1},
         "initech": {"Initech": 1, "Initech Inc.": 1},
@@ -316,9 +316,17 @@ def test_what_a_lapse_costs(holds: bool, group_gate: str, cost: str | None) -> N
 
 def test_former_colleague() -> None:
     mine = {"kranichsoftware"}
-    assert former_colleague(work(), ("globex", "kranichsoftware"), mine)
-    assert not former_colleague(work(), ("globex",), mine)
-    tagged = work(circle="competence", tags="cloud\nEx-Colleague")
-    assert former_colleague(tagged, ("globex",), set())
-    assert not former_colleague(work(circle="career", tags="ex-colleague"), (), set())
-    assert not former_colleague(work(circle="competence", tags="colleague"), (), set())
+    assert former_colleague(None, None, ("globex", "kranichsoftware"), mine)
+    assert not former_colleague(None, None, ("globex",), mine)
+    assert former_colleague("competence", "cloud\nEx-Colleague", ("globex",), set())
+    assert former_colleague("competence", "#ex-colleague", (), set())
+    assert not former_colleague("career", "ex-colleague", (), set())
+    assert not former_colleague("competence", "colleague", (), set())
+    assert not former_colleague("competence", None, (), mine)
+
+
+def test_spellings_of_some_groups_only() -> None:
+    pairs = [("Globex GmbH", "Initech"), ("Initech AG", None), (None, "Globex")]
+    assert spellings(pairs, Aliases(), (), {"initech"}) == {
+        "initech": {"Initech": 1, "Initech AG": 1}
+    }

@@ -19,17 +19,20 @@ if TYPE_CHECKING:
 def _network(session: Session, day: date) -> Network:
     """Every contact and company on ``day``; in a git repository with the companies notes had
     before (``git.companies``, cached in .netzmd/)."""
-    from netzmd.model.companies import Work
+    from netzmd.model.companies import KEY_VERSION, Work
     from netzmd.reports.companies import network
     from netzmd.vault import in_work_tree
 
-    rows = map(Work._make, session.index.work_rows(stale=True))
+    index = session.index
+    rows = map(Work._make, index.work_rows(stale=True))
     history = None
     if in_work_tree(session.vault.root):
         from netzmd.git.companies import past_companies
 
         history = past_companies(session.vault.root)
-    return network(rows, session.config, day, history)
+    net = network(rows, session.config, day, history, index.company_keys(KEY_VERSION))
+    index.keep_company_keys(KEY_VERSION, net.aliases.learned)
+    return net
 
 
 @main.command()

@@ -22,7 +22,7 @@ from netzmd.model.dates import Cadence, PartialDate, in_year
 from netzmd.model.names import fold
 
 if TYPE_CHECKING:
-    from netzmd.model.companies import Aliases, Work
+    from netzmd.model.companies import Aliases
     from netzmd.model.contact import Contact, Problem
 
 DEFAULT_DAYS = 14
@@ -63,6 +63,10 @@ class Person(NamedTuple):
     last_contact: str | None  # the ``last_contact:`` field
     seen: str | None  # interaction dates, newest first, comma-separated
     snooze_until: str | None
+    company: str | None  # as written
+    former: str | None  # earlier companies, newline-separated
+    vouches: int | None
+    offers: str | None
 
 
 class Task(NamedTuple):
@@ -113,6 +117,10 @@ def sources_of(contacts: Iterable[Contact]) -> Sources:
                 c.last_contact_field.isoformat() if c.last_contact_field else None,
                 seen_text(c),
                 c.snooze_until.isoformat() if c.snooze_until else None,
+                c.company,
+                "\n".join(c.former) if c.former else None,
+                int(c.vouches),
+                c.offers,
             )
         )
         tasks.extend(
@@ -381,7 +389,7 @@ def greetings(
 
 def name_gates(
     agenda: Agenda,
-    rows: Iterable[Work],
+    people: Iterable[Person],
     defaults: dict[str, str],
     aliases: Aliases,
     targets: Iterable[str] = (),
@@ -391,9 +399,9 @@ def name_gates(
     the gate of the company they are at now (``companies.lapse_cost``), when that gate matters:
     they vouch for me or made an offer, the company is one of my ``targets``, or they are a
     former colleague (``companies.former_colleague``; ``employers``: mine). E.g. ``vouches;
-    Globex gate going cold``. ``rows``: every contact that is not archived (``Work``, the
-    index's ``work_rows``). The company is called what ``netzmd companies`` calls it. The
-    ranking does not change."""
+    Globex gate going cold``. ``people``: every contact that is not archived (the agenda's
+    sources). The company is called what ``netzmd companies`` calls it. The
+    ranking does not change; a vault where nobody's lapse could matter costs one pass."""
     from netzmd.model.companies import (
         Holder,
         display_name,
@@ -408,58 +416,96 @@ def name_gates(
     if not overdue:
         return
     targets, employers = tuple(targets), tuple(employers)
-    everyone = list(rows)
+    work = list(people)
+    by_path = {p.path: p for p in work if p.path in overdue}
     if (
         not targets
         and not employers
         and not any(
-            r.company and r.path in overdue and (r.holds or r.circle == "competence")
-            for r in everyone
+            p.company
+            and p.path in overdue
+            and (p.vouches or p.offers or former_colleague(p.circle, p.tags, (), set()))
+            for p in by_path.values()
         )
     ):
-        return  # nobody whose lapse could matter: no names to group (and no cleanco to load)
-    today = agenda.today
-    today_iso = today.isoformat()
-    key = aliases.key
+        return  # nobody whose lapse could matter: no names to group (and no cleanco)
+    memo: dict[str, str] = {}
+
+    def key(text: str) -> str:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = aliases.key(text)
+        return found
+
     wanted = {k for k in map(key, targets) if k}
     mine = {k for k in map(key, employers) if k}
-    groups: dict[str, list[Work]] = {}
-    holders: dict[str, tuple[str, Work]] = {}
-    for row in everyone:
-        if row.company:
-            group = key(row.company)
-            if group:
-                groups.setdefault(group, []).append(row)
-                if row.path in overdue and (
-                    row.holds
-                    or group in wanted
-                    or former_colleague(row, (group, *map(key, row.formers)), mine)
-                ):
-                    holders[row.path] = (group, row)
+    holders: dict[str, tuple[str, bool]] = {}  # path: (group, vouches or made an offer)
+    for p in by_path.values():
+        if p.company:
+            group = key(p.company)
+            if not group:
+                continue
+            holds = bool(p.vouches) or bool(p.offers)
+            formers = (key(f) for f in p.former.split("\n")) if p.former else ()
+            if (
+                holds
+                or group in wanted
+                or former_colleague(p.circle, p.tags, (group, *formers), mine)
+            ):
+                holders[p.path] = (group, holds)
     if not holders:
         return
-
-    def holder(r: Work) -> Holder:
-        state = fast_status(r.cadence, r.circle, r.last_contact, r.seen, today, today_iso, defaults)
-        return Holder(in_touch(state, today), r.holds)
-
-    gates: dict[str, str] = {}
-    for group, _ in holders.values():
-        if group not in gates:  # stops at the first in-touch voucher: the gate stays open
-            gates[group] = gate(map(holder, groups[group]), 0)
-    names = spellings(everyone, aliases, (*targets, *employers))
+    # Is anyone else at those companies in touch, and does one of them vouch? The overdue are
+    # not in touch; the others by their status (a snoozed contact may be overdue too).
+    today = agenda.today
+    today_iso = today.isoformat()
+    # The people there as the gate sees them: the overdue ones (not in touch), and each other
+    # one who is in touch, until one who vouches opens the gate.
+    there: dict[str, list[Holder]] = {}
+    for group, holds in holders.values():
+        there.setdefault(group, []).append(Holder(False, holds))
+    # Enough is known of a group once someone there is in touch who vouches, or anyone is in
+    # touch and none of its overdue people vouches (they cost nothing unless it is cold).
+    wants_open = {group for group, holds in holders.values() if holds}
+    known = memo.get
+    for other in work:
+        company = other.company
+        if not company:
+            continue
+        its = known(company)
+        if its is None:
+            its = key(company)
+        seen = there.get(its)
+        if seen is None or other.path in overdue:
+            continue
+        if seen[-1].in_touch and (seen[-1].vouches or its not in wants_open):
+            continue
+        state = fast_status(
+            other.cadence, other.circle, other.last_contact, other.seen, today, today_iso, defaults
+        )
+        if in_touch(state, today):
+            seen.append(Holder(True, bool(other.vouches) or bool(other.offers)))
+    costs: dict[str, tuple[str, str | None]] = {}  # path: (group, cost)
+    gates = {group: gate(seen, 0) for group, seen in there.items()}
+    for path, (group, holds) in holders.items():
+        cost = lapse_cost(holds, gates[group])
+        if cost is not None:
+            costs[path] = (group, cost)
+    if not costs:
+        return
+    needed = {group for group, _ in costs.values()}
+    pairs = ((p.company, p.former) for p in work)
+    names = spellings(pairs, aliases, (*targets, *employers), needed)
     items = agenda.keep_in_touch
     for n, (person, due) in enumerate(items):
-        found = holders.get(person.path)
+        found = costs.get(person.path)
         if found is None:
             continue
-        group, row = found
-        cost = lapse_cost(row.holds, gates[group])
-        if cost is None:
-            continue
-        said = [w for w, yes in (("vouches", row.vouches), ("made an offer", row.offers)) if yes]
-        company = display_name(names[group], aliases.titles.get(group))
-        said.append(f"{company} {cost}")
+        group, cost = found
+        said = [
+            w for w, yes in (("vouches", person.vouches), ("made an offer", person.offers)) if yes
+        ]
+        said.append(f"{display_name(names[group], aliases.titles.get(group))} {cost}")
         items[n] = (person, due._replace(reason=f"{due.reason}; {'; '.join(said)}"))
 
 

@@ -180,55 +180,88 @@ def company_key(name: str) -> str:
     return _UMLAUT.sub(r"\1", "".join(words))
 
 
+# The version of ``company_key``: the index keeps the keys it worked out (``Aliases.known``),
+# so that a warm run needs neither cleanco nor the work; bump it when ``company_key`` changes.
+KEY_VERSION = 1
+
+
 class Aliases:
     """``[companies]`` from netzmd.toml: a name and its other names, all one company, shown by
-    that name. ``key`` is the group key of any spelling."""
+    that name. ``key`` is the group key of any spelling.
 
-    def __init__(self, table: Mapping[str, Iterable[str]] | None = None) -> None:
+    ``known``: ``company_key`` of names worked out before (kept in the index); what this run
+    works out on top is in ``learned``, for the index to keep."""
+
+    def __init__(
+        self,
+        table: Mapping[str, Iterable[str]] | None = None,
+        known: Mapping[str, str] | None = None,
+    ) -> None:
+        self.known: dict[str, str] = dict(known or {})
+        self.learned: dict[str, str] = {}
+        self._keys: dict[str, str] = {}  # spelling: group key, as worked out
         self.to_group: dict[str, str] = {}
         self.titles: dict[str, str] = {}  # group key: the name [companies] gives it
         for title, others in (table or {}).items():
-            group = company_key(title)
+            group = self.raw(title)
             if not group:
                 continue
             self.titles[group] = title.strip()
             for other in others:
-                other_key = company_key(other)
+                other_key = self.raw(other)
                 if other_key and other_key != group:
                     self.to_group[other_key] = group
 
+    def raw(self, name: str) -> str:
+        """``company_key(name)``, from ``known`` when it is there."""
+        found = self.known.get(name)
+        if found is None:
+            found = self.known[name] = self.learned[name] = company_key(name)
+        return found
+
     def key(self, name: str) -> str:
         """The group key of a spelling; "" when it names no company (``is_company``)."""
-        found = company_key(name)
-        if not is_company(found):
-            return ""
-        return self.to_group.get(found, found)
+        group = self._keys.get(name)
+        if group is None:
+            found = self.raw(name)
+            group = self._keys[name] = self.to_group.get(found, found) if is_company(found) else ""
+        return group
 
 
 def spellings(
-    rows: Iterable[Work], aliases: Aliases, more: Iterable[str] = ()
+    pairs: Iterable[tuple[str | None, str | None]],
+    aliases: Aliases,
+    more: Iterable[str] = (),
+    only: set[str] | None = None,
 ) -> dict[str, dict[str, int]]:
     """How often each spelling of each company is written, by group key: every contact's
-    ``company`` and ``former`` entries, and ``more`` (targets, my employers)."""
+    ``company`` and ``former`` entries (``pairs``: the two columns, former newline-separated),
+    and ``more`` (targets, my employers). ``only``: count these groups only."""
     out: dict[str, dict[str, int]] = {}
     key = aliases.key
+    shown = _shown
 
     def count(text: str) -> None:
         group = key(text)
-        if group:
-            shown = named(text)
+        if group and (only is None or group in only):
             counts = out.setdefault(group, {})
-            counts[shown] = counts.get(shown, 0) + 1
+            spelling = shown(text)
+            counts[spelling] = counts.get(spelling, 0) + 1
 
-    for row in rows:
-        if row.company:
-            count(row.company)
-        if row.former:
-            for text in row.former.split("\n"):
+    for company, former in pairs:
+        if company:
+            count(company)
+        if former:
+            for text in former.split("\n"):
                 count(text)
     for text in more:
         count(text)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _shown(text: str) -> str:
+    return named(text)
 
 
 def display_name(spellings: Mapping[str, int], title: str | None = None) -> str:
@@ -242,17 +275,24 @@ def display_name(spellings: Mapping[str, int], title: str | None = None) -> str:
 EX_COLLEAGUE = "ex-colleague"
 
 
-def former_colleague(row: Work, keys: Iterable[str], mine: set[str]) -> bool:
+def former_colleague(
+    circle: str | None, tags: str | None, keys: Iterable[str], mine: set[str]
+) -> bool:
     """Whether a contact worked with me: one of ``keys`` (the group keys of the companies they
     are and were at) is one of ``mine`` (my employers, ``[me] companies``), or the note says
-    so: the competence circle and the tag ``ex-colleague``."""
+    so: the competence circle and the tag ``ex-colleague`` (``tags``: newline-separated)."""
     if mine and not mine.isdisjoint(keys):
         return True
-    if row.circle != "competence" or not row.tags:
+    if circle != "competence" or not tags:
         return False
+    return _ex_colleague(tags)
+
+
+@lru_cache(maxsize=4096)
+def _ex_colleague(tags: str) -> bool:
     from netzmd.model.names import fold
 
-    return EX_COLLEAGUE in (fold(t.lstrip("#")) for t in row.tags.split("\n"))
+    return EX_COLLEAGUE in (fold(t.lstrip("#")) for t in tags.split("\n"))
 
 
 # --- gates -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from netzmd.model.companies import (
     spellings,
 )
 from netzmd.model.companies import Holder as _Holder
-from netzmd.model.contact import Status, fast_status
+from netzmd.model.contact import Status, effective_cadence, fast_status, last_contact_text
 from netzmd.model.names import fold
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class Member:
     now: str  # the group key of the company they are at now ("" for none)
     before: dict[str, str]  # group key: where it is known from, "former" or "git"
     colleague: bool = False  # a former colleague of mine
+    last_iso: str | None = None  # status.last_contact as text
+    due_iso: str | None = None  # status.next_due as text
 
     def days_overdue(self, today: date) -> int:
         due = self.status.next_due
@@ -105,22 +107,28 @@ def network(
     config: Config,
     today: date,
     history: Mapping[str, list[str]] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> Network:
     """Every contact (``rows``: those not archived) with their status on ``today`` and where
     they are and were, and every company any of them is or was at, or that is a target, with
-    its gate. ``history``: the companies notes had before, by note id (``git.companies``)."""
-    aliases = Aliases(config.companies)
+    its gate. ``history``: the companies notes had before, by note id (``git.companies``);
+    ``known``: company keys worked out before (``Aliases``; the network's ``aliases.learned``
+    has those worked out on top)."""
+    aliases = Aliases(config.companies, known)
     key = aliases.key
     defaults = config.cadence
     today_iso = today.isoformat()
     everyone = list(rows)
     more = (*config.targets, *config.me_companies)
-    names = spellings(everyone, aliases, more)
+    names = spellings(((r.company, r.former) for r in everyone), aliases, more)
     mine = {k for k in map(key, config.me_companies) if k}
     targets = list(dict.fromkeys(k for k in map(key, config.targets) if k))
     past = _by_member(everyone, history or {})
     members: list[Member] = []
     companies: dict[str, Company] = {}
+    # Many contacts share a cadence and a last-contact day: their status is worked out once.
+    states: dict[tuple[str | None, str | None], tuple[Status, bool, bool, str | None, str | None]]
+    states = {}
 
     def company(group: str) -> Company:
         found = companies.get(group)
@@ -133,15 +141,31 @@ def network(
     for row in everyone:
         now = key(row.company) if row.company else ""
         before: dict[str, str] = {}
-        for text in row.formers:
-            group = key(text)
-            if group and group != now:
-                before.setdefault(group, "former")
-        for text in past.get(row.path, ()):
-            group = key(text)
-            if group and group != now:
-                before.setdefault(group, "git")
-        member = _member(row, now, before, today, today_iso, defaults, mine)
+        if row.former:
+            for text in row.former.split("\n"):
+                group = key(text)
+                if group and group != now:
+                    before.setdefault(group, "former")
+        if past:
+            for text in past.get(row.path, ()):
+                group = key(text)
+                if group and group != now:
+                    before.setdefault(group, "git")
+        latest = last_contact_text(row.last_contact, row.seen, today_iso)
+        cadence = effective_cadence(row.cadence, row.circle, defaults)
+        state = states.get((cadence, latest))
+        if state is None:
+            status = fast_status(cadence, None, latest, None, today, today_iso, {})
+            due = status.next_due
+            state = states[(cadence, latest)] = (
+                status,
+                in_touch(status, today),
+                overdue(status, today),
+                latest,
+                due.isoformat() if due else None,
+            )
+        colleague = former_colleague(row.circle, row.tags, (now, *before), mine)
+        member = Member(row, *state[:3], now, before, colleague, *state[3:])
         members.append(member)
         if now:
             company(now).people.append(member)
@@ -163,39 +187,30 @@ def _texts(member: Member, past: Mapping[str, list[str]], key: Any, group: str) 
     return found or [group]
 
 
-def _member(
-    row: Work,
-    now: str,
-    before: dict[str, str],
-    today: date,
-    today_iso: str,
-    defaults: dict[str, str],
-    mine: set[str],
-) -> Member:
-    state = fast_status(
-        row.cadence, row.circle, row.last_contact, row.seen, today, today_iso, defaults
-    )
-    colleague = former_colleague(row, (now, *before), mine)
-    return Member(row, state, in_touch(state, today), overdue(state, today), now, before, colleague)
-
-
 def _by_member(rows: list[Work], history: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """The history's companies by the path of the note they belong to now: by file name, or
     by a name or alias (a note renamed by ``netzmd rename`` keeps its old name as an alias)."""
     if not history:
         return {}
-    by_id = {fold(r.id): r.path for r in rows}
-    by_name: dict[str, str | None] = {}
-    for r in rows:
-        for n in (r.name, *json.loads(r.aliases or "[]")):
-            k = fold(n)
-            by_name[k] = r.path if by_name.get(k, r.path) == r.path else None
+    by_id = {r.id: r.path for r in rows}
     out: dict[str, list[str]] = {}
+    missing = []
     for ident, texts in history.items():
-        k = fold(ident)
-        path = by_id.get(k) or by_name.get(k)
-        if path is not None:
+        path = by_id.get(ident)
+        if path is None:
+            missing.append((ident, texts))
+        else:
             out.setdefault(path, []).extend(texts)
+    if missing:
+        by_name: dict[str, str | None] = {}
+        for r in rows:
+            for n in (r.id, r.name, *json.loads(r.aliases or "[]")):
+                k = fold(n)
+                by_name[k] = r.path if by_name.get(k, r.path) == r.path else None
+        for ident, texts in missing:
+            found = by_name.get(fold(ident))
+            if found is not None:
+                out.setdefault(found, []).extend(texts)
     return out
 
 
@@ -203,15 +218,15 @@ def _by_member(rows: list[Work], history: Mapping[str, list[str]]) -> dict[str, 
 
 
 def _person(m: Member) -> dict[str, Any]:
-    s = m.status
+    row = m.row
     return {
-        "id": m.row.id,
-        "name": m.row.name,
-        "role": m.row.role,
-        "vouches": bool(m.row.vouches),
-        "offer": m.row.offers,
-        "last_contact": s.last_contact.isoformat() if s.last_contact else None,
-        "due": s.next_due.isoformat() if s.next_due else None,
+        "id": row.id,
+        "name": row.name,
+        "role": row.role,
+        "vouches": bool(row.vouches),
+        "offer": row.offers,
+        "last_contact": m.last_iso,
+        "due": m.due_iso,
         "overdue": m.overdue,
     }
 

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 # Bump whenever the schema or what the parser stores changes: the cache is then rebuilt. The
 # fingerprint (``schema_fingerprint``) of the schema each version has used is recorded below; a
 # test fails when the schema changes without a new version.
-INDEX_VERSION = 14
-SCHEMA_FINGERPRINTS = {13: "df31f764eccf653a", 14: "85b2d45ff6f8cbe0"}
+INDEX_VERSION = 15
+SCHEMA_FINGERPRINTS = {13: "df31f764eccf653a", 14: "85b2d45ff6f8cbe0", 15: "fc930bcf09325566"}
 RACY_NS = 3_000_000_000  # covers coarse file systems (FAT: 2 s)
 DB_NAME = "index.sqlite"
 BUSY_MS = 10_000  # how long to wait for another process writing the cache
@@ -83,6 +83,11 @@ CREATE INDEX tasks_path ON tasks(path);
 -- the last full scan (path: stat key, marshalled) after which every note was indexed and none
 -- was racy: while a scan gives the same bytes, nothing changed and no row needs a look
 CREATE TABLE listing (data BLOB NOT NULL);
+-- company names and their keys (model.companies.company_key, of its KEY_VERSION): worked out
+-- once, so that the agenda's gates and the companies report need not load cleanco again
+CREATE TABLE company_keys (
+    name TEXT PRIMARY KEY, version INTEGER NOT NULL, key TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE fts USING fts5(
     name, fields, body, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -421,7 +426,7 @@ class Index:
         where = "id IS NOT NULL AND archived=0" + ("" if stale else " AND ok=1")
         rows = self.db.execute(
             "SELECT path, id, name, sort_key, circle, tags, cadence, last_contact, seen,"
-            f" snooze_until FROM notes WHERE {where}"
+            f" snooze_until, company, former, vouches, offers FROM notes WHERE {where}"
         )
         people = list(map(Person._make, rows))
         task_sql = "SELECT path, due, text, line FROM tasks WHERE due IS NOT NULL"
@@ -489,6 +494,29 @@ class Index:
         notes that are broken now."""
         where = "id IS NOT NULL AND archived=0" + ("" if stale else " AND ok=1")
         return self.db.execute(f"SELECT {WORK_COLUMNS} FROM notes WHERE {where}").fetchall()
+
+    def company_keys(self, version: int) -> dict[str, str]:
+        """The company names whose key (of ``version``) was worked out before: name: key."""
+        return dict(
+            self.db.execute("SELECT name, key FROM company_keys WHERE version=?", (version,))
+        )
+
+    def keep_company_keys(self, version: int, keys: Mapping[str, str]) -> None:
+        """Keep keys worked out in this run, unless another process is writing: this only
+        saves time later, so it never waits for a lock (nor fails on a read-only cache)."""
+        if not keys:
+            return
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            with self._write() as db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO company_keys VALUES (?,?,?)",
+                    [(name, version, key) for name, key in keys.items()],
+                )
+        except sqlite3.Error:
+            pass
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
 
     def all_documents(self, *, stale: bool = False) -> dict[str, tuple[bytes, bytes]]:
         return {

@@ -656,17 +656,13 @@ def agenda_report(
     )
     report = rules.build_agenda(sources, config, today, days, circle=circle, tags=tags)
     if any(d.in_days < 0 for _, d in report.keep_in_touch):
-        from netzmd.model.companies import Aliases, Work
+        from netzmd.model.companies import KEY_VERSION, Aliases
 
-        rows = map(Work._make, index.work_rows(stale=stale))
+        aliases = Aliases(config.companies, index.company_keys(KEY_VERSION))
         rules.name_gates(
-            report,
-            rows,
-            config.cadence,
-            Aliases(config.companies),
-            config.targets,
-            config.me_companies,
+            report, sources.people, config.cadence, aliases, config.targets, config.me_companies
         )
+        index.keep_company_keys(KEY_VERSION, aliases.learned)
     report.problems = sorted(
         [*config.warnings, *index.problems()],
         key=lambda p: (p.path, p.line, p.severity, p.message),
