@@ -17,24 +17,21 @@ format.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from netzmd.model.identity import NAMESPACE, derived_uid
 from netzmd.model.incoming import Incoming, Meeting, Skipped
 
-__all__ = ["Incoming", "Meeting", "Skipped"]  # re-exported for the importers
+__all__ = ["NAMESPACE", "Incoming", "Meeting", "Skipped", "derived_uid"]  # used by formats
 
 if TYPE_CHECKING:
     from netzmd.config import Config
     from netzmd.store.index import Index
     from netzmd.store.queries import Filters
 
-# The namespace of every UID netzmd derives (uuid5 over it and a contact's id). Never change
-# it: every UID a calendar or address book has seen would change with it.
-NAMESPACE = uuid.UUID("6f1c6d3e-3c2a-5b8e-9d47-6e6574a6d6d0")
 
 # The kinds of event the calendar feed holds (``formats.ics``), here so that the command line
 # can check ``--include`` without loading the feed's module.
@@ -201,11 +198,6 @@ def escape_text(value: str) -> str:
 
 
 # --- stable identifiers ------------------------------------------------------------------------
-
-
-def derived_uid(key: str) -> str:
-    """The UID netzmd derives for a contact's id (or path): the same on every run and device."""
-    return str(uuid.uuid5(NAMESPACE, key))
 
 
 def contact_uids(contacts: Iterable[Mapping[str, Any]]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +26,9 @@ from urllib.parse import unquote, urlsplit
 # Letters that carry no combining mark but are read as a plain letter all the same (as in
 # ``names.fold``); ß is deliberately not here: it is a letter of its own in a name.
 _PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+# The namespace of every UID netzmd derives (uuid5 over it and a contact's id). Never change
+# it: every UID a calendar or address book has seen would change with it.
+NAMESPACE = uuid.UUID("6f1c6d3e-3c2a-5b8e-9d47-6e6574a6d6d0")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -185,3 +189,9 @@ def identity_of(fields: dict[str, Any], region: str = "DE") -> Identity:
 def names_of(name: str, aliases: Iterable[str]) -> set[str]:
     """The exact-match keys of a name and its aliases."""
     return {k for k in (name_key(n) for n in (name, *aliases)) if k}
+
+
+def derived_uid(key: str) -> str:
+    """The UID netzmd derives for a contact's id (or ``path:`` and its path) when the note has
+    no ``uid:`` of its own: the same on every run and device (``formats.base.contact_uids``)."""
+    return str(uuid.uuid5(NAMESPACE, key))

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from netzmd.errors import NetzmdError
 from netzmd.model.identity import (
     Identity,
+    derived_uid,
     email_key,
     identity_of,
     linkedin_key,
@@ -697,6 +698,8 @@ def _update(
 ) -> bool:
     """Fill and update a matched note by the three-way rule; whether it changed."""
     source = _source_fields(person)
+    if person.uid in (derived_uid(known.id), derived_uid("path:" + known.path)):
+        source = {k: v for k, v in source.items() if k != "uid"}  # netzmd's own, from an export
     w = working.get(known.path)
     fields = edit.read_fields(w.text) if w is not None else known.fields
     decisions = decide(fields, source, base, options.region)
