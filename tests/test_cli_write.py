@@ -519,7 +519,7 @@ def test_done_ticks_the_one_meant(vault: Path) -> None:
 
 
 def test_set_prints_the_change(vault: Path) -> None:
-    result = run(vault, "set", "jane", "company", "Bar", "AG")
+    result = run(vault, "set", "jane", "company", "Bar", "AG", "--no-former")
     assert result.exit_code == 0, result.output
     assert result.stdout == "contacts/Jane Doe.md: company: Acme GmbH → Bar AG\n"
     assert read(vault, "contacts/Jane Doe.md") == JANE.replace("Acme GmbH", "Bar AG")
@@ -849,3 +849,90 @@ def test_a_rule_done_cannot_continue_names_the_file_and_line(vault: Path) -> Non
     assert result.exit_code == 1
     assert result.stderr.startswith("contacts/Zoë Müller.md:4: error: ")
     assert "Traceback" not in result.output
+
+
+def test_a_new_company_moves_the_old_one_to_former(vault: Path) -> None:
+    result = run(vault, "set", "jane", "company", "Bar AG")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "contacts/Jane Doe.md: company: Acme GmbH → Bar AG\n"
+        "contacts/Jane Doe.md: former: + Acme GmbH\n"
+    )
+    assert read(vault, "contacts/Jane Doe.md") == JANE.replace(
+        "company: Acme GmbH\n", "company: Bar AG\n"
+    ).replace("last_contact: 2026-10-01\n", "last_contact: 2026-10-01\nformer: [Acme GmbH]\n")
+    # back to the old company: it is in former already, so former stays as it is
+    assert run(vault, "set", "jane", "company", "ACME GmbH").exit_code == 0
+    text = read(vault, "contacts/Jane Doe.md")
+    assert "company: ACME GmbH\n" in text and "former: [Acme GmbH, Bar AG]\n" in text
+    # the same company in other letters is no move
+    assert run(vault, "set", "jane", "company", "acme gmbh").exit_code == 0
+    assert "former: [Acme GmbH, Bar AG]\n" in read(vault, "contacts/Jane Doe.md")
+
+
+def test_a_first_company_has_no_former(vault: Path) -> None:
+    assert run(vault, "set", "max", "company", "Initech").exit_code == 0
+    assert "former" not in read(vault, "contacts/colleagues/Max Mustermann.md")
+
+
+def test_a_former_that_is_not_a_list_refuses_the_move(vault: Path) -> None:
+    path = vault / "contacts/Zoë Müller.md"
+    path.write_text("---\ncompany: A\nformer: {x: 1}\n---\n", encoding="utf-8")
+    result = run(vault, "set", "zoe", "company", "B")
+    assert result.exit_code == 2 and "--no-former" in result.stderr
+    assert run(vault, "set", "zoe", "company", "B", "--no-former").exit_code == 0
+
+
+def test_introduce_writes_both_notes_in_one_commit(vault: Path, git_env: Path) -> None:
+    import subprocess
+
+    for args in (
+        ["init", "-q"],
+        ["config", "user.name", "T"],
+        ["config", "user.email", "t@example.org"],
+        ["add", "-A"],
+        ["commit", "-qm", "start"],
+    ):
+        subprocess.run(["git", *args], cwd=vault, check=True)
+    result = run(
+        vault, "introduce", "jane", "max", "-m", "both do Terraform", "--today", "2026-11-30"
+    )
+    assert result.exit_code == 0, result.output
+    jane = read(vault, "contacts/Jane Doe.md")
+    assert "- 2026-11-30 [intro] introduced to [[Max Mustermann]]: both do Terraform\n" in jane
+    assert "last_contact: 2026-11-30\n" in jane
+    mx = read(vault, "contacts/colleagues/Max Mustermann.md")
+    assert "- 2026-11-30 [intro] introduced to [[Jane Doe]]: both do Terraform\n" in mx
+    log = subprocess.run(
+        ["git", "log", "-1", "--format=%s", "--name-only"],
+        cwd=vault,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    assert log[0] == "introduce: Jane Doe and Max Mustermann"
+    assert sorted(x for x in log[1:] if x) == [
+        "contacts/Jane Doe.md",
+        "contacts/colleagues/Max Mustermann.md",
+    ]
+
+
+def test_introduce_refuses_one_person_twice_and_writes_nothing_on_a_dry_run(
+    vault: Path,
+) -> None:
+    same = run(vault, "introduce", "jane", "JD")
+    assert same.exit_code == 2 and "twice" in same.stderr
+    before = read(vault, "contacts/Jane Doe.md")
+    dry = run(vault, "introduce", "jane", "max", "--dry-run", "--date", "2026-11-01")
+    assert dry.exit_code == 0 and "+- 2026-11-01 [intro] introduced to [[Max Mustermann]]" in (
+        dry.stdout
+    )
+    assert read(vault, "contacts/Jane Doe.md") == before
+
+
+def test_introduce_writes_none_when_one_note_is_broken(vault: Path) -> None:
+    (vault / "contacts/Zoë Müller.md").write_text("---\ncity: [x\n---\n", encoding="utf-8")
+    before = read(vault, "contacts/Jane Doe.md")
+    result = run(vault, "introduce", "jane", "contacts/Zoë Müller.md")
+    assert result.exit_code == 1 and "broken note" in result.stderr
+    assert read(vault, "contacts/Jane Doe.md") == before

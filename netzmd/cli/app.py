@@ -20,7 +20,8 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("check", "list", "show", "search"), "netzmd.cli.read"),
     "agenda": "netzmd.cli.agenda",
     **dict.fromkeys(
-        ("add", "log", "done", "follow-up", "set", "unset", "snooze", "edit"), "netzmd.cli.write"
+        ("add", "log", "done", "follow-up", "set", "unset", "snooze", "edit", "introduce"),
+        "netzmd.cli.write",
     ),
     "watch": "netzmd.cli.watch",
     "history": "netzmd.cli.history",

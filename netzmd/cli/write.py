@@ -371,6 +371,11 @@ def done(
 @click.argument("name", shell_complete=complete_contact)
 @click.argument("key")
 @click.argument("values", metavar="VALUE...", nargs=-1, required=True)
+@click.option(
+    "--no-former",
+    is_flag=True,
+    help="Setting company: do not add the old company to former:.",
+)
 @write_options
 @click.pass_obj
 def set_(
@@ -378,6 +383,7 @@ def set_(
     name: str,
     key: str,
     values: tuple[str, ...],
+    no_former: bool,
     dry_run: bool,
     no_commit: bool,
 ) -> None:
@@ -388,6 +394,9 @@ def set_(
     (birthday and dates.LABEL may be --MM-DD), circle and cadence too, vouches and archived
     are true or false. A value that a YAML 1.1 reader such as Obsidian would misread (NO,
     0170123, 12:30, [[Link]]) is quoted. Setting a key to the value it has writes nothing.
+
+    A new company moves the old one to the list former: (unless --no-former), so that
+    'netzmd companies' knows them as alumni there.
 
     A VALUE may begin with a dash and a digit (--03-14, -5); any other VALUE that begins with
     a dash goes after `--`, so that a mistyped option is never written into the note.
@@ -403,7 +412,45 @@ def set_(
     """
     from netzmd.ops import write as changes
 
-    plan = changes.set_value(_note(session, name), key, values)
+    plan = changes.set_value(_note(session, name), key, values, former=not no_former)
+    _finish(session, plan, dry_run, no_commit)
+
+
+@main.command()
+@click.argument("a", metavar="A", shell_complete=complete_contact)
+@click.argument("b", metavar="B", shell_complete=complete_contact)
+@click.option("-m", "--message", help="What the introduction is about, one line.")
+@click.option("--date", "when", type=DATE, help="When (YYYY-MM-DD). Default: today.")
+@write_options
+@today_option
+@click.pass_obj
+def introduce(
+    session: Session,
+    a: str,
+    b: str,
+    message: str | None,
+    when: date | None,
+    dry_run: bool,
+    no_commit: bool,
+    today: date | None,
+) -> None:
+    """Record that you introduced A and B to each other.
+
+    Each note gets `- DATE [intro] introduced to [[the other]]: TEXT` under ## Log, and
+    last_contact: moves as with 'netzmd log'; one commit. 'netzmd show' lists the
+    introductions a contact made and received, and 'netzmd company' counts who can introduce
+    you where.
+
+    \b
+    Examples:
+      netzmd introduce jürgen sophie -m "data platform for Elbtal"
+      netzmd introduce max zoe --date 2026-11-20 --dry-run
+    """
+    from netzmd.ops import write as changes
+
+    day = real_today(today)
+    first, second = _note(session, a), _note(session, b)
+    plan = changes.introduce(first, second, when or day, message, day)
     _finish(session, plan, dry_run, no_commit)
 
 

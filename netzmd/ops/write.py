@@ -153,13 +153,40 @@ def link(contact_id: str, name: str) -> str:
 # --- set, unset, snooze ---------------------------------------------------------------------------
 
 
-def set_value(note: Note, key: str, values: Sequence[str]) -> Plan:
+def set_value(note: Note, key: str, values: Sequence[str], *, former: bool = True) -> Plan:
+    """``set NAME KEY VALUE…``. A new ``company`` moves the old one to the end of the list
+    ``former`` (unless ``former=False``, or it is there already), so that the competence
+    network remembers where a person worked."""
     key = edit.check_key(key)
     fields = edit.read_fields(note.text)
     existing = _existing(fields, key)
     value = edit.value_for(key, values, existing)
     message = f"set: {note.contact.name} {key} = {edit.show(value)}"
+    if key == "company" and former:
+        old = existing if isinstance(existing, str) and existing.strip() else None
+        if old is not None and fold(old) != fold(str(value)):
+            return _move_on(note, fields, old, value, message)
     return _set(note, key, value, existing, message)
+
+
+def _move_on(note: Note, fields: dict[str, Any], old: str, value: Any, message: str) -> Plan:
+    """A new company, and the old one appended to ``former``."""
+    before = fields.get("former")
+    if before is not None and not isinstance(before, list | str):
+        raise UsageError(
+            "former: is not a list of companies; fix it first, or set company with --no-former"
+        )
+    items = [before] if isinstance(before, str) else list(before or [])
+    added = fold(old) not in {fold(str(item)) for item in items}
+    values: dict[str, Any] = {"company": value}
+    if added:
+        values = {"former": [*items, old], "company": value}
+    new = edit_front.set_fields(note.text, values)
+    said = [f"{note.rel}: company: {old} → {edit.show(value)}"]
+    if added:
+        said.append(f"{note.rel}: former: + {old}")
+        message += f" (was {old})"
+    return Plan([_change(note, new, said)], message)
 
 
 def _existing(fields: dict[str, Any], key: str) -> Any:
@@ -253,6 +280,29 @@ def log(notes: Sequence[Note], when: date, kind: str | None, message: str, today
     names = ", ".join(n.contact.name for n in people)
     subject = f"log: {kind} with {names}" if kind else f"log: {names}"
     return Plan(changes, f"{subject}\n\n{when.isoformat()} {message}")
+
+
+def introduce(a: Note, b: Note, when: date, message: str | None, today: date) -> Plan:
+    """I introduced A and B: an ``[intro]`` interaction in both notes (``introduced to [[B]]:
+    TEXT`` in A's, the other way round in B's), ``last_contact:`` moved as ``log`` moves it."""
+    if a.rel == b.rel:
+        raise UsageError(f"{a.contact.name} twice: an introduction needs two people")
+    text = check_message(message, "the text (-m)") if message is not None else None
+    changes = []
+    for note, other in ((a, b), (b, a)):
+        entry = f"introduced to {link(other.contact.id, other.contact.name)}"
+        if text:
+            entry += f": {text}"
+        new = edit_body.add_log_entry(note.text, when, "intro", entry, [])
+        said = [f"{note.rel}: + {edit_body.log_line(when, 'intro', entry, [])}"]
+        if when <= today:
+            bumped = edit_front.bump_last_contact(new, when)
+            if bumped != new:
+                said.append(f"{note.rel}: last_contact → {when.isoformat()}")
+                new = bumped
+        changes.append(_change(note, new, said))
+    subject = f"introduce: {a.contact.name} and {b.contact.name}"
+    return Plan(changes, f"{subject}\n\n{when.isoformat()} {text}" if text else subject)
 
 
 def recurrence_rule(text: str) -> str:
