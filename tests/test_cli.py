@@ -878,8 +878,33 @@ def test_list_empty_vault(run: Run, make_vault: MakeVault) -> None:
 def test_list_json_and_show_json_agree(run: Run, vault: Path) -> None:
     for item in list_json(run, vault, "--archived"):
         shown = json_of(run(vault, "show", item["path"], "--format", "json", "--today", TODAY))
+        assert list(shown)[-1] == "introductions"  # show adds who introduced whom, last
+        del shown["introductions"]
         assert shown == item
         assert list(shown) == list(item)
+
+
+def test_show_lists_the_introductions_made_and_received(run: Run, make_vault: MakeVault) -> None:
+    vault = make_vault(
+        {
+            "contacts/Zoë Müller.md": '---\nintroduced_by: "[[Max]]"\n---\n\n## Log\n\n'
+            "- 2026-11-02 [intro] introduced to [[Jane Doe]]: data people\n",
+            "contacts/Jane Doe.md": '---\nintroduced_by: "[[zoe mueller|Zoë]]"\n---\n',
+            "contacts/Carl.md": '---\nintroduced_by: "[[Zoë Müller]]"\n---\n',
+            "contacts/Max.md": "---\nintroduced_by: Someone Else\n---\n",
+        }
+    )
+    shown = json_of(run(vault, "show", "zoe", "--format", "json", "--today", TODAY))
+    assert shown["introductions"] == {
+        "introduced_by": "Max",
+        "introduced_to_me": [{"id": "Carl", "name": "Carl"}],
+        "made": [{"date": "2026-11-02", "text": "introduced to [[Jane Doe]]: data people"}],
+    }
+    text = run(vault, "show", "zoe", "--today", TODAY).stdout
+    assert "Introductions\n  introduced to you by Max\n  introduced you to Carl\n" in text
+    assert "  2026-11-02  you introduced to [[Jane Doe]]: data people\n" in text
+    assert "  introduced you to Zoë Müller\n" in run(vault, "show", "max", "--today", TODAY).stdout
+    assert "Introductions" not in run(vault, "show", "carl", "--today", TODAY).stdout
 
 
 # --- show ---------------------------------------------------------------------------------------

@@ -267,12 +267,13 @@ def show(
         return
     data = queries.contact_json(session.index, session.config, found.path, day)
     errors = queries.note_errors(session.index, found.path)  # data: the last good version
+    intro = queries.introductions(session.index, data)
     if fmt == "json":
-        echo(output.dumps(data))
+        echo(output.dumps({**data, "introductions": intro}))
         for line in stale_notice(errors):
             click.echo(line, err=True)
     else:
-        echo(render_contact(data, day, limit=limit, errors=errors))
+        echo(render_contact(data, day, limit=limit, errors=errors, introductions=intro))
 
 
 # --- search -----------------------------------------------------------------------------------

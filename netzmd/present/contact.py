@@ -50,7 +50,12 @@ def stale_notice(errors: Sequence[Problem]) -> list[str]:
 
 
 def render_contact(
-    c: dict[str, Any], today: date, *, limit: int = 10, errors: Sequence[Problem] = ()
+    c: dict[str, Any],
+    today: date,
+    *,
+    limit: int = 10,
+    errors: Sequence[Problem] = (),
+    introductions: dict[str, Any] | None = None,
 ) -> str:
     """The contact ``c`` (``queries.contact_json``); ``errors``: why the note cannot be read
     now, when ``c`` is its last good version."""
@@ -106,6 +111,16 @@ def render_contact(
                 else ""
             )
             lines.append(f"  {when:<10}  {f['text']}{note}")
+    intro = introductions or {}
+    if intro.get("introduced_to_me") or intro.get("made"):
+        lines += ["", "Introductions"]
+        if intro.get("introduced_by"):
+            lines.append(f"  introduced to you by {intro['introduced_by']}")
+        if intro.get("introduced_to_me"):
+            names = ", ".join(p["name"] for p in intro["introduced_to_me"])
+            lines.append(f"  introduced you to {names}")
+        for made in intro.get("made") or []:
+            lines.append(f"  {made['date']}  you {made['text']}")
     interactions = c["interactions"]
     if interactions:
         shown = interactions if limit <= 0 else interactions[:limit]

@@ -495,6 +495,14 @@ class Index:
         where = "id IS NOT NULL AND archived=0" + ("" if stale else " AND ok=1")
         return self.db.execute(f"SELECT {WORK_COLUMNS} FROM notes WHERE {where}").fetchall()
 
+    def introduced_by_rows(self, *, stale: bool = True) -> list[tuple[str, str, str, str]]:
+        """(path, id, name, introduced_by) of every contact whose note names who introduced
+        them (the link's target, as written)."""
+        where = "id IS NOT NULL AND introduced_by IS NOT NULL" + ("" if stale else " AND ok=1")
+        return self.db.execute(
+            f"SELECT path, id, name, introduced_by FROM notes WHERE {where} ORDER BY sort_key"
+        ).fetchall()
+
     def company_keys(self, version: int) -> dict[str, str]:
         """The company names whose key (of ``version``) was worked out before: name: key."""
         return dict(

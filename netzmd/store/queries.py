@@ -676,3 +676,22 @@ def agenda_report(
         }
         found = news(index.vault.root, today, config.news_days, people)
     return report, found
+
+
+def introductions(index: Index, contact: dict[str, Any]) -> dict[str, Any]:
+    """Who ``contact`` (``contact_json``) introduced to me (the contacts whose
+    ``introduced_by`` names them: file name, name or alias, case and accents ignored), who
+    introduced them to me, and the introductions I made with them (their ``[intro]``
+    interactions), for ``show``."""
+    keys = {fold(k) for k in (contact["id"], contact["name"], *contact["aliases"]) if k}
+    to_me = [
+        {"id": ident, "name": name}
+        for path, ident, name, target in index.introduced_by_rows()
+        if path != contact["path"] and fold(target.removesuffix(".md").rsplit("/", 1)[-1]) in keys
+    ]
+    made = [
+        {"date": i["date"], "text": i["text"]}
+        for i in contact["interactions"]
+        if (i.get("kind") or "").lower() == "intro"
+    ]
+    return {"introduced_by": contact.get("introduced_by"), "introduced_to_me": to_me, "made": made}
