@@ -12,7 +12,7 @@ repeats (a cadence's cut-off day, a cadence with a last-contact day) is worked o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -389,7 +389,7 @@ def greetings(
 
 def name_gates(
     agenda: Agenda,
-    people: Iterable[Person],
+    people: Sequence[Person],
     defaults: dict[str, str],
     aliases: Aliases,
     targets: Iterable[str] = (),
@@ -400,8 +400,9 @@ def name_gates(
     they vouch for me or made an offer, the company is one of my ``targets``, or they are a
     former colleague (``companies.former_colleague``; ``employers``: mine). E.g. ``vouches;
     Globex gate going cold``. ``people``: every contact that is not archived (the agenda's
-    sources). The company is called what ``netzmd companies`` calls it. The
-    ranking does not change; a vault where nobody's lapse could matter costs one pass."""
+    sources). The company is called what ``netzmd companies`` calls it. The ranking does not
+    change. Only the companies of the overdue who matter are looked at, each until its gate is
+    known; nobody's company name is grouped when no lapse could matter."""
     from netzmd.model.companies import (
         Holder,
         display_name,
@@ -412,23 +413,11 @@ def name_gates(
         spellings,
     )
 
-    overdue = {p.path for p, d in agenda.keep_in_touch if d.in_days < 0}
-    if not overdue:
+    # the overdue on the list (they are not in touch), with a company
+    by_path = {p.path: p for p, d in agenda.keep_in_touch if d.in_days < 0 and p.company}
+    if not by_path:
         return
     targets, employers = tuple(targets), tuple(employers)
-    work = list(people)
-    by_path = {p.path: p for p in work if p.path in overdue}
-    if (
-        not targets
-        and not employers
-        and not any(
-            p.company
-            and p.path in overdue
-            and (p.vouches or p.offers or former_colleague(p.circle, p.tags, (), set()))
-            for p in by_path.values()
-        )
-    ):
-        return  # nobody whose lapse could matter: no names to group (and no cleanco)
     memo: dict[str, str] = {}
 
     def key(text: str) -> str:
@@ -441,34 +430,30 @@ def name_gates(
     mine = {k for k in map(key, employers) if k}
     holders: dict[str, tuple[str, bool]] = {}  # path: (group, vouches or made an offer)
     for p in by_path.values():
-        if p.company:
-            group = key(p.company)
-            if not group:
-                continue
-            holds = bool(p.vouches) or bool(p.offers)
-            formers = (key(f) for f in p.former.split("\n")) if p.former else ()
-            if (
-                holds
-                or group in wanted
-                or former_colleague(p.circle, p.tags, (group, *formers), mine)
-            ):
-                holders[p.path] = (group, holds)
+        holds = bool(p.vouches) or bool(p.offers)
+        # names are grouped only for a lapse that could matter (no cleanco, no work otherwise)
+        if not (holds or wanted or mine or former_colleague(p.circle, p.tags, (), set())):
+            continue
+        group = key(p.company or "")
+        if not group:
+            continue
+        formers = (key(f) for f in p.former.split("\n")) if p.former and mine else ()
+        if holds or group in wanted or former_colleague(p.circle, p.tags, (group, *formers), mine):
+            holders[p.path] = (group, holds)
     if not holders:
         return
-    # Is anyone else at those companies in touch, and does one of them vouch? The overdue are
-    # not in touch; the others by their status (a snoozed contact may be overdue too).
     today = agenda.today
     today_iso = today.isoformat()
     # The people there as the gate sees them: the overdue ones (not in touch), and each other
-    # one who is in touch, until one who vouches opens the gate.
+    # one who is in touch, until enough is known: someone in touch who vouches, or anyone in
+    # touch where none of the overdue vouches (they cost nothing then unless it is cold).
     there: dict[str, list[Holder]] = {}
     for group, holds in holders.values():
         there.setdefault(group, []).append(Holder(False, holds))
-    # Enough is known of a group once someone there is in touch who vouches, or anyone is in
-    # touch and none of its overdue people vouches (they cost nothing unless it is cold).
     wants_open = {group for group, holds in holders.values() if holds}
+    pending = len(there)
     known = memo.get
-    for other in work:
+    for other in people:
         company = other.company
         if not company:
             continue
@@ -476,7 +461,7 @@ def name_gates(
         if its is None:
             its = key(company)
         seen = there.get(its)
-        if seen is None or other.path in overdue:
+        if seen is None or other.path in by_path:
             continue
         if seen[-1].in_touch and (seen[-1].vouches or its not in wants_open):
             continue
@@ -484,7 +469,12 @@ def name_gates(
             other.cadence, other.circle, other.last_contact, other.seen, today, today_iso, defaults
         )
         if in_touch(state, today):
-            seen.append(Holder(True, bool(other.vouches) or bool(other.offers)))
+            vouches = bool(other.vouches) or bool(other.offers)
+            seen.append(Holder(True, vouches))
+            if vouches or its not in wants_open:
+                pending -= 1
+                if not pending:
+                    break
     costs: dict[str, tuple[str, str | None]] = {}  # path: (group, cost)
     gates = {group: gate(seen, 0) for group, seen in there.items()}
     for path, (group, holds) in holders.items():
@@ -494,7 +484,7 @@ def name_gates(
     if not costs:
         return
     needed = {group for group, _ in costs.values()}
-    pairs = ((p.company, p.former) for p in work)
+    pairs = ((p.company, p.former) for p in people)
     names = spellings(pairs, aliases, (*targets, *employers), needed)
     items = agenda.keep_in_touch
     for n, (person, due) in enumerate(items):
