@@ -107,8 +107,9 @@ def test_vcard_to_a_folder_one_card_each(make_vault: MakeVault, run: Run, tmp_pa
     result = run(root, "export", "vcard", "--output", f"{folder}/")
     assert result.exit_code == 0, result.output
     assert result.stderr == f"wrote 3 cards to {folder}/ (0 unchanged)\n"
-    files = sorted(folder.iterdir())
+    files = sorted(folder.glob("*.vcf"))
     assert len(files) == 3
+    assert sorted(p.name for p in folder.iterdir() if p.suffix != ".vcf") == [".netzmd-export.json"]
     for file in files:
         card = vobject.readOne(file.read_text(encoding="utf-8"))
         assert file.name == card.uid.value + ".vcf"
@@ -117,6 +118,36 @@ def test_vcard_to_a_folder_one_card_each(make_vault: MakeVault, run: Run, tmp_pa
     (folder / "not ours.vcf").write_text("x", encoding="utf-8")
     run(root, "export", "vcard", "--output", str(folder))
     assert (folder / "not ours.vcf").read_text() == "x"  # others' cards are left alone
+
+
+def test_prune_removes_only_the_cards_netzmd_wrote_and_nobody_changed(
+    make_vault: MakeVault, run: Run, tmp_path: Path
+) -> None:
+    root = make_vault(NOTES)
+    folder = tmp_path / "cards"
+    assert run(root, "export", "vcard", "--output", f"{folder}/").exit_code == 0
+    cards = {p.name: p.read_bytes() for p in folder.glob("*.vcf")}
+    (folder / "from the phone.vcf").write_text("BEGIN:VCARD\r\nFN:X\r\nEND:VCARD\r\n")
+    notes = sorted((root / "contacts").glob("*.md"))
+    notes[0].unlink()
+    notes[1].unlink()
+    result = run(root, "export", "vcard", "--output", str(folder))  # without --prune
+    assert "2 cards of contacts no longer exported left in the folder; --prune" in result.stderr
+    assert {p.name for p in folder.glob("*.vcf")} == {*cards, "from the phone.vcf"}
+    uids_now = run(root, "export", "vcard").stdout
+    stale_cards = sorted(n for n in cards if n.removesuffix(".vcf") not in uids_now)
+    assert len(stale_cards) == 2
+    # one stale card was edited on the phone meanwhile: it is kept and named
+    (folder / stale_cards[0]).write_bytes(cards[stale_cards[0]] + b"X-EDITED:yes\r\n")
+    result = run(root, "export", "vcard", "--output", str(folder), "--prune")
+    assert result.exit_code == 0, result.output
+    assert f"kept {folder / stale_cards[0]}: changed since netzmd wrote it" in result.stderr
+    assert "1 removed)" in result.stderr
+    assert not (folder / stale_cards[1]).exists()
+    assert (folder / stale_cards[0]).exists() and (folder / "from the phone.vcf").exists()
+    again = run(root, "export", "vcard", "--output", str(folder), "--prune")
+    assert "0 removed)" in again.stderr and (folder / stale_cards[0]).exists()
+    assert run(root, "export", "vcard", "--prune").exit_code == 2  # not a folder
 
 
 @pytest.mark.parametrize(

@@ -100,8 +100,15 @@ def _filters(f: F) -> F:
     "UID.vcf per contact. Default: standard output."
 )
 @_filters
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Into a folder: remove the cards netzmd wrote there for contacts no longer exported.",
+)
 @click.pass_obj
-def vcard(session: Session, output: str | None, circle: str | None, tags: tuple[str, ...]) -> None:
+def vcard(
+    session: Session, output: str | None, circle: str | None, tags: tuple[str, ...], prune: bool
+) -> None:
     """Contacts as vCard 3.0, for a phone, an address book or a CardDAV sync.
 
     Each card has FN, N, NICKNAME (aliases), EMAIL, TEL, ORG, TITLE, ADR (city), CATEGORIES
@@ -118,14 +125,17 @@ def vcard(session: Session, output: str | None, circle: str | None, tags: tuple[
       BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15
 
     A folder gets one file per contact named by its UID, as khard and vdirsyncer keep them;
-    cards already there are rewritten only when they changed, and cards of contacts no longer
-    exported are left alone.
+    cards already there are rewritten only when they changed. The folder's
+    .netzmd-export.json remembers which cards netzmd wrote; with --prune, a card netzmd wrote
+    for a contact no longer exported (deleted, merged, filtered out) is removed, unless it was
+    changed since (then it is kept and named). Cards netzmd did not write are never touched.
 
     \b
     Examples:
       netzmd export vcard --output contacts.vcf
       netzmd export vcard --circle competence > competence.vcf
       netzmd export vcard --output ~/.contacts/netzmd/
+      netzmd export vcard --output ~/.contacts/netzmd/ --prune
     """
     from netzmd.formats import exporter_class
 
@@ -135,6 +145,8 @@ def vcard(session: Session, output: str | None, circle: str | None, tags: tuple[
         output.endswith(("/", os.sep)) or Path(output).expanduser().is_dir()
     )
     if not folder:
+        if prune:
+            raise UsageError("--prune is for a folder: --output DIR/")
         _emit(session, output, exporter.export(network))
         return
     assert output is not None
@@ -150,7 +162,9 @@ def vcard(session: Session, output: str | None, circle: str | None, tags: tuple[
             raise NetzmdError(f"cannot make the folder {output}: {exc.strerror}") from None
     from netzmd.notes.atomic import write_if_changed
 
+    manifest = _Manifest(target)
     written = unchanged = 0
+    current: dict[str, str] = {}
     for name, data in exporter.export_each(network):
         try:
             if write_if_changed(target / name, data):
@@ -159,8 +173,88 @@ def vcard(session: Session, output: str | None, circle: str | None, tags: tuple[
                 unchanged += 1
         except OSError as exc:
             raise NetzmdError(f"cannot write {target / name}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {written} cards to {output} ({unchanged} unchanged)", err=True)
+        current[name] = _digest(data)
+    stale = sorted(set(manifest.files) - set(current))
+    pruned, kept = _prune(target, stale, manifest.files) if prune else ([], [])
+    left = [n for n in stale if n not in pruned]
+    manifest.save({**{n: manifest.files[n] for n in left if n not in kept}, **current})
+    said = f"wrote {written} cards to {output} ({unchanged} unchanged"
+    said += f", {len(pruned)} removed)" if prune else ")"
+    click.echo(said, err=True)
+    for name in kept:
+        click.echo(f"kept {target / name}: changed since netzmd wrote it", err=True)
+    if left and not prune:
+        click.echo(
+            f"{len(left)} card{'s' if len(left) != 1 else ''} of contacts no longer exported "
+            "left in the folder; --prune removes them",
+            err=True,
+        )
     broken_hint(session)
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Manifest:
+    """The cards netzmd wrote into an export folder, by file name, with the SHA-256 of what
+    it wrote: ``.netzmd-export.json`` (a sync tool keeps only ``.vcf`` files)."""
+
+    NAME = ".netzmd-export.json"
+
+    def __init__(self, folder: Path) -> None:
+        import json
+
+        self.path = folder / self.NAME
+        self.files: dict[str, str] = {}
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return
+        files = data.get("files") if isinstance(data, dict) else None
+        if isinstance(files, dict):
+            self.files = {
+                str(k): str(v)
+                for k, v in files.items()
+                if isinstance(k, str) and "/" not in k and k.endswith(".vcf")
+            }
+
+    def save(self, files: dict[str, str]) -> None:
+        import json
+
+        from netzmd.notes.atomic import write_if_changed
+
+        data = json.dumps({"version": 1, "files": dict(sorted(files.items()))}, indent=1)
+        try:
+            write_if_changed(self.path, (data + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise NetzmdError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+
+def _prune(target: Path, stale: list[str], wrote: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Remove each stale card that still holds what netzmd wrote; (removed, kept: changed)."""
+    removed: list[str] = []
+    kept: list[str] = []
+    for name in stale:
+        path = target / name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            removed.append(name)  # gone already: nothing to keep track of
+            continue
+        except OSError as exc:
+            raise NetzmdError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if _digest(data) != wrote[name]:
+            kept.append(name)
+            continue
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise NetzmdError(f"cannot remove {path}: {exc.strerror or exc}") from None
+        removed.append(name)
+    return removed, kept
 
 
 class IncludeParam(click.ParamType):  # type: ignore[type-arg]
