@@ -84,7 +84,7 @@ def last_commit(repo: Path) -> tuple[str, list[str]]:
 
 
 def test_set_commits_exactly_the_note_with_a_message(repo: Path) -> None:
-    result = run(repo, "set", "jane", "company", "Bar AG")
+    result = run(repo, "set", "jane", "company", "Bar AG", "--no-former")
     assert result.exit_code == 0, result.output
     message, files = last_commit(repo)
     assert message == "set: Jane Doe company = Bar AG"
@@ -263,7 +263,7 @@ def test_without_git_repository_nothing_is_said(tmp_path: Path) -> None:
     vault = tmp_path / "vault"
     (vault / "contacts").mkdir(parents=True)
     (vault / "contacts" / "Jane Doe.md").write_text(JANE, encoding="utf-8")
-    result = run(vault, "set", "jane", "company", "Bar AG")
+    result = run(vault, "set", "jane", "company", "Bar AG", "--no-former")
     assert result.exit_code == 0, result.output
     assert result.output == "contacts/Jane Doe.md: company: Acme → Bar AG\n"
 
@@ -295,7 +295,7 @@ def test_commit_paths_directly(repo: Path) -> None:
 
 def test_a_commit_on_a_detached_head_warns_that_it_is_on_no_branch(repo: Path) -> None:
     git(repo, "checkout", "-q", "--detach")
-    result = run(repo, "set", "jane", "company", "Bar AG")
+    result = run(repo, "set", "jane", "company", "Bar AG", "--no-former")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("committed ")
     assert result.stderr == (
