@@ -224,6 +224,24 @@ def test_alumni_from_git_history(make_vault: MakeVault) -> None:
     assert past_companies(root) == {**history, "Bob": ["Globex"]}
 
 
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+@pytest.mark.usefixtures("git_env")
+def test_git_history_is_bounded_to_the_newest_commits(make_vault: MakeVault) -> None:
+    root = make_vault({"contacts/Ann.md": note("company: A0")})
+    git(root, "init", "-q", "-b", "main")
+    (root / ".gitignore").write_text(".netzmd/\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    for n in range(1, 5):
+        write_notes(root, {"contacts/Ann.md": note(f"company: A{n}")})
+        git(root, "commit", "-q", "-am", f"move {n}")
+    assert past_companies(root, limit=2) == {"Ann": ["A2", "A3"]}
+    assert past_companies(root, limit=100) == {"Ann": ["A0", "A1", "A2", "A3"]}
+    write_notes(root, {"contacts/Ann.md": note("company: A5")})
+    git(root, "commit", "-q", "-am", "move 5")
+    assert past_companies(root, limit=100) == {"Ann": ["A0", "A1", "A2", "A3", "A4"]}
+
+
 def test_no_history_outside_git(tmp_path: Path) -> None:
     (tmp_path / "contacts").mkdir()
     assert past_companies(tmp_path) == {}

@@ -5,8 +5,10 @@ never got one.
 One ``git log -G'^company:'`` (git itself picks the commits whose diff touches a company line),
 then the old and new versions of just those notes through one ``git cat-file --batch``. What
 was read is kept in ``.netzmd/companies.json``, so that a later run reads only the commits made
-since (while the cached head is still an ancestor of HEAD). Bounded: at most ``MAX_COMMITS``
-such commits, the newest. Outside a repository, or when git fails: nothing.
+since (while the cached head is still an ancestor of HEAD). Bounded: git compares each commit's
+``contacts/`` tree with its parent's, which costs about a millisecond a commit in a vault of
+10,000 notes, so only the newest ``MAX_COMMITS`` commits are read (the cache then grows with
+every later commit). Outside a repository, or when git fails: nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from netzmd.notes.note import contact_id, parse_note
 
 CACHE = "companies.json"
 _VERSION = 1
-MAX_COMMITS = 5000
+MAX_COMMITS = 1000
+MAX_RECORDS = 20000  # company changes kept in the cache
 # One company change: [old vault path, new vault path, old company, new company].
 Record = list[str]
 
@@ -65,7 +68,7 @@ def _records(repo: Repo, cache: Path, limit: int) -> list[Record]:
         records: list[Record] = stored["records"]
         return records
     if valid and repo.ok("merge-base", "--is-ancestor", stored["head"], repo.head):
-        records = (stored["records"] + _read(repo, stored["head"], limit))[-limit:]
+        records = (stored["records"] + _read(repo, stored["head"], limit))[-MAX_RECORDS:]
     else:
         records = _read(repo, None, limit)
     data = {
@@ -87,10 +90,16 @@ def _records(repo: Repo, cache: Path, limit: int) -> list[Record]:
 
 
 def _read(repo: Repo, base: str | None, limit: int) -> list[Record]:
-    """The company changes of the commits after ``base`` (all: None), oldest first."""
+    """The company changes of the commits after ``base`` (all: None) among the newest ``limit``
+    commits, oldest first."""
     args = ["log", "--raw", "-z", "--no-abbrev", "-M", "--no-merges", f"--format={_HEADER}"]
-    args += ["-G^company:", f"--relative={repo.to_repo(CONTACTS_PREFIX)}", f"--max-count={limit}"]
-    commits = parse_log(repo.run(*args, f"{base}..HEAD" if base else "HEAD"))
+    args += ["-G^company:", f"--relative={repo.to_repo(CONTACTS_PREFIX)}", "HEAD"]
+    if base:
+        args.append(f"^{base}")
+    boundary = repo.run("rev-list", "--max-count=1", f"--skip={limit}", "HEAD").strip()
+    if boundary:
+        args.append(f"^{boundary.decode('ascii')}")
+    commits = parse_log(repo.run(*args))
     pairs = [
         (f, CONTACTS_PREFIX + f.old_path, CONTACTS_PREFIX + f.new_path)
         for c in reversed(commits)
