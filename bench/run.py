@@ -64,6 +64,7 @@ TARGETS = (
     Target("cold list", 1.0, "cold list no slower than naive (ratio ≥ 1.0)"),
     Target("warm agenda", 10.0, f"warm agenda ≥ 10{X} faster than naive agenda"),
     Target("companies", 0.5, f"companies within 2{X} a warm agenda (ratio ≥ 0.5)"),
+    Target("suggest", 0.5, f"suggest within 2{X} a warm agenda (ratio ≥ 0.5)"),
 )
 
 
@@ -180,6 +181,13 @@ def build_cases(vault: Path, today: str) -> list[Case]:
         Case(
             "companies",
             [*nz, "companies", "--format", "json", "--today", today],
+            "warm agenda",
+            warm_up=True,
+        ),
+        # the generated vault has no [me] city; about 1 in 50 of its contacts live in Berlin
+        Case(
+            "suggest",
+            [*nz, "suggest", "--city", "Berlin", "--format", "json", "--today", today],
             "warm agenda",
             warm_up=True,
         ),

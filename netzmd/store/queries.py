@@ -12,6 +12,7 @@ import json
 import re
 import shlex
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -631,6 +632,94 @@ def notes_linking(index: Index, targets: set[str]) -> list[str]:
                 found.append(path)
                 break
     return found
+
+
+# --- suggestions (netzmd suggest) --------------------------------------------------------------
+
+SUGGEST_COLUMNS = (
+    "path, id, name, sort_key, circle, tags, cadence, last_contact, seen, snooze_until, archived,"
+    " company, vouches, offers"
+)
+_CITY, _CITY_END = b', "city": ', b', "emails": '
+_HEAD = 512  # bytes of a stored document that hold the city nearly always
+
+
+def suggest_rows(
+    index: Index, *, stale: bool = True
+) -> tuple[list[tuple[Any, ...]], dict[str, list[str]]]:
+    """What ``netzmd suggest`` reads (``reports.suggest.Person``): each contact's
+    ``SUGGEST_COLUMNS`` and its city as written (None without one), archived ones included, in
+    storage order; and the texts of the open follow-ups by path. The city is no column of the
+    index: it is cut from the start of the stored document (its keys come in a fixed order, and
+    inside a JSON string a quote is escaped, so ``, "city": `` is that key), reading the whole
+    document only where the start does not hold it. ``stale``: the last good version of notes
+    that are broken now."""
+    where = "id IS NOT NULL" + ("" if stale else " AND ok=1")
+    rows = index.db.execute(f"SELECT {SUGGEST_COLUMNS} FROM notes WHERE {where}").fetchall()
+    heads = dict(index.db.execute(f"SELECT path, substr(tail, 1, {_HEAD}) FROM docs"))
+    cities: dict[bytes, str | None] = {}
+    out = []
+    for row in rows:
+        head = heads.get(row[0])
+        if head is None:
+            out.append((*row, None))
+            continue
+        start = head.find(_CITY)
+        end = head.find(_CITY_END, start) if start >= 0 else -1
+        if end < 0:
+            (head,) = index.db.execute("SELECT tail FROM docs WHERE path=?", (row[0],)).fetchone()
+            start = head.find(_CITY)
+            end = head.find(_CITY_END, start)
+        if start < 0 or end < 0:
+            out.append((*row, None))
+            continue
+        raw = head[start + len(_CITY) : end]
+        city = cities.get(raw, _MISSING)
+        if city is _MISSING:
+            value = json.loads(raw)
+            city = cities[raw] = value if isinstance(value, str) else None
+        out.append((*row, city))
+    follow_ups: dict[str, list[str]] = {}
+    for path, text in index.db.execute("SELECT path, text FROM tasks ORDER BY rowid"):
+        follow_ups.setdefault(path, []).append(text)
+    return out, follow_ups
+
+
+_MISSING: Any = object()
+SUGGESTED = "suggested.json"  # in the cache folder: when each contact was last suggested
+
+
+def suggested(index: Index) -> dict[str, date]:
+    """When each contact (by path) was last suggested (``.netzmd/suggested.json``); {} when
+    the file is missing or unreadable: losing it loses only that."""
+    try:
+        data = json.loads((index.vault.cache / SUGGESTED).read_bytes())
+        found = data["suggested"] if data.get("version") == 1 else {}
+        return {str(path): date.fromisoformat(day) for path, day in found.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def remember_suggested(
+    index: Index, paths: Iterable[str], today: date, keep: Mapping[str, date], days: int
+) -> None:
+    """Record that ``paths`` were suggested ``today``, with what ``keep`` holds (the record
+    read before) of the last ``days`` days; written atomically, best effort (a cache that
+    cannot be written costs the record, nothing else)."""
+    since = today - timedelta(days=days)
+    merged = {path: day for path, day in keep.items() if since <= day <= today}
+    merged.update(dict.fromkeys(paths, today))
+    data = {"version": 1, "suggested": {p: d.isoformat() for p, d in sorted(merged.items())}}
+    try:
+        from netzmd.notes.atomic import write_atomic
+
+        index.vault.cache.mkdir(exist_ok=True)
+        write_atomic(
+            index.vault.cache / SUGGESTED,
+            (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+        )
+    except OSError:
+        pass
 
 
 def agenda_report(
