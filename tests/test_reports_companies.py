@@ -14,7 +14,7 @@ import pytest
 from conftest import MakeVault, note, write_notes
 
 from netzmd.config import load_config
-from netzmd.errors import NotFound
+from netzmd.errors import Ambiguous, NotFound
 from netzmd.git.companies import past_companies
 from netzmd.model.companies import Aliases, Work
 from netzmd.reports.companies import (
@@ -493,9 +493,11 @@ def test_find_by_prefix_and_the_closest_names(make_vault: MakeVault) -> None:
     )
     assert find(net, "ini").name == "Initech"
     assert find(net, "dynamics").name == "Global Dynamics"  # a word of the name
-    with pytest.raises(NotFound) as ambiguous:
+    with pytest.raises(Ambiguous) as ambiguous:
         find(net, "glob")
-    assert ambiguous.value.hint == "Did you mean: Global Dynamics, Globex Corporation?"
+    assert (
+        ambiguous.value.message == "'glob' matches 2 companies: Global Dynamics, Globex Corporation"
+    )
     with pytest.raises(NotFound) as typo:
         find(net, "Initek")
     assert typo.value.message == "no company matches 'Initek'"

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netzmd.errors import NotFound
+from netzmd.errors import Ambiguous, NotFound
 from netzmd.model.companies import (
     Aliases,
     Work,
@@ -287,8 +287,8 @@ def coverage(net: Network) -> tuple[int, int]:
 
 
 def find(net: Network, query: str) -> Company:
-    """The company ``query`` names: its key, then a unique company whose key or a word of its
-    name starts with it; else NotFound listing the closest names."""
+    """The company ``query`` names: its key, then the one company whose key or a word of whose
+    name starts with it; Ambiguous when several do, else NotFound listing the closest names."""
     wanted = net.aliases.key(query)
     if wanted in net.companies:
         return net.companies[wanted]
@@ -304,10 +304,17 @@ def find(net: Network, query: str) -> Company:
     ]
     if len(found) == 1:
         return found[0]
-    close = sorted(found, key=_sort_key) if found else _closest(net, query)
+    if found:
+        names = ", ".join(c.name for c in sorted(found, key=_sort_key)[:20])
+        more = f" and {len(found) - 20} more" if len(found) > 20 else ""
+        raise Ambiguous(
+            f"'{query}' matches {len(found)} companies: {names}{more}",
+            hint="Type more of the name.",
+        )
+    close = _closest(net, query)
     hint = "Run 'netzmd companies' to see every company."
     if close:
-        hint = "Did you mean: " + ", ".join(c.name for c in close[:8]) + "?"
+        hint = "Did you mean: " + ", ".join(c.name for c in close) + "?"
     raise NotFound(f"no company matches '{query}'", hint=hint)
 
 
