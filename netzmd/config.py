@@ -11,7 +11,8 @@ from typing import Any
 from netzmd.errors import ConfigError
 from netzmd.model.agenda import Occasion
 from netzmd.model.contact import CIRCLES, Problem
-from netzmd.model.dates import NO_CADENCE, PartialDate, cadence_problem
+from netzmd.model.dates import NO_CADENCE, cadence_problem
+from netzmd.model.feasts import FIXED, FeastDate
 
 CONFIG_NAME = "netzmd.toml"
 
@@ -90,6 +91,14 @@ SETTINGS: tuple[Setting, ...] = (
         '["Globex", "Initech"]: `netzmd companies --targets` shows the gate you have into '
         "each, and how many of them are open or warm.",
     ),
+    Setting(
+        "lang",
+        "en",
+        "a text",
+        "The language of greeting drafts (`netzmd greet`) for a contact without `lang:` in "
+        "the note, unless --lang says otherwise: de or en, or any language the vault's "
+        "templates/greetings/ has templates for.",
+    ),
 )
 
 # How often to be in touch with someone of a circle who has no ``cadence:`` of their own, unless
@@ -109,7 +118,13 @@ OCCASIONS_DOC = (
 )
 OCCASION_FIELDS = (
     ("name", "a text", "what the greeting is for"),
-    ("date", '"MM-DD"', "the day of the year"),
+    (
+        "date",
+        '"MM-DD", "easter", "easter+N", "advent1", or a list of dates',
+        'the day of the year: "12-24"; Easter Sunday and days from it ("easter-2" Good Friday, '
+        '"easter+49" Pentecost); a Sunday of Advent ("advent1" … "advent4"); or one date per '
+        'year for feasts of other calendars: ["2026-11-08", "2027-10-29"] (Diwali)',
+    ),
     ("lead_days", "0-366", "how many days ahead the agenda shows it (default 21)"),
     ("circles", "a list of circles", "greet the contacts in these circles"),
     ("tags", "a list of tags", "greet the contacts with these tags"),
@@ -145,6 +160,7 @@ class Config:
     ics_output: str = _DEFAULTS["ics_output"]
     region: str = _DEFAULTS["region"]
     targets: tuple[str, ...] = _DEFAULTS["targets"]
+    lang: str = _DEFAULTS["lang"]
     me_companies: tuple[str, ...] = ()  # [me] companies
     me_city: str = ""  # [me] city
     # [companies]: a name and the other names of the same company
@@ -193,7 +209,7 @@ def commented_toml() -> str:
         lines += [
             "# [[occasions]]",
             f"# name = {_toml(o.name)}",
-            f'# date = "{o.month:02d}-{o.day:02d}"',
+            f'# date = "{o.date_text()}"',
             f"# lead_days = {o.lead_days}",
             f"# circles = {_toml(list(o.circles))}",
             f"# tags = {_toml(list(o.tags))}",
@@ -300,6 +316,7 @@ class _Reader:
             ics_output=self.optional_string(data, "ics_output"),
             region=self.region(data),
             targets=tuple(self.texts(data, "targets", "targets", '["Globex", "Initech"]')),
+            lang=self.language(data),
             me_companies=tuple(
                 self.texts(me, "companies", "[me] companies", '["Kranich"]', self.line_of("me") - 1)
             ),
@@ -359,7 +376,11 @@ class _Reader:
         if not isinstance(items, list):
             raise self.fail("occasions", "occasions must be written as [[occasions]] tables")
         out = []
-        for item in items:
+        headers = [
+            n for n, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*occasions", line)
+        ]
+        for number, item in enumerate(items):
+            start = headers[number] if number < len(headers) else 0  # this table's header line
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
                 raise self.fail("occasions", 'every [[occasions]] needs a name = "…"')
@@ -373,11 +394,10 @@ class _Reader:
                             f"occasion '{name}': unknown key '{key}' is ignored",
                         )
                     )
-            when = PartialDate.parse(item.get("date"))
-            if when is None or when.year is not None:
-                raise self.fail(
-                    "date", f'occasion \'{name}\': date must be "MM-DD", e.g. date = "12-24"'
-                )
+            when = FeastDate.parse(item.get("date"))
+            if isinstance(when, str):
+                line = self.line_of("date", start) if "date" in item else start + 1
+                raise ConfigError(f"occasion '{name}': {when}", path=CONFIG_NAME, line=line)
             lead = item.get("lead_days", 21)
             if not isinstance(lead, int) or isinstance(lead, bool) or not 0 <= lead <= 366:
                 raise self.fail(
@@ -388,8 +408,17 @@ class _Reader:
                 if circle not in CIRCLES:
                     raise self.fail("circles", f"occasion '{name}': unknown circle '{circle}'")
             tags = self.string_list(item, "tags", f"occasion '{name}'")
+            fixed = when.kind == FIXED
             out.append(
-                Occasion(name.strip(), when.month, when.day, lead, tuple(circles), tuple(tags))
+                Occasion(
+                    name.strip(),
+                    when.month,
+                    when.day,
+                    lead,
+                    tuple(circles),
+                    tuple(tags),
+                    None if fixed else when,
+                )
             )
         return tuple(out)
 
@@ -474,6 +503,12 @@ class _Reader:
                 )
             out[name.strip()] = tuple(o.strip() for o in others if o.strip())
         return out
+
+    def language(self, data: dict[str, Any]) -> str:
+        value = data.get("lang", _DEFAULTS["lang"])
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}", value.strip()):
+            raise self.fail("lang", 'lang must be a language\'s two letters, e.g. "de" or "en"')
+        return value.strip().lower()
 
     def region(self, data: dict[str, Any]) -> str:
         value = data.get("region", _DEFAULTS["region"])

@@ -219,6 +219,7 @@ def test_occasion_lead_time() -> None:
         "in_days": 35,
         "lead_days": 21,
         "contacts": [{"id": "Jane Doe", "name": "Jane Doe"}],
+        "campaign": None,
     }
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from netzmd.model.contact import effective_cadence, fast_status, last_contact_text, seen_text
 from netzmd.model.dates import Cadence, PartialDate, in_year
+from netzmd.model.feasts import FeastDate
 from netzmd.model.names import fold
 
 if TYPE_CHECKING:
@@ -30,7 +31,9 @@ DEFAULT_DAYS = 14
 
 @dataclass(frozen=True, slots=True)
 class Occasion:
-    """A yearly greeting occasion, such as Christmas, and whom to greet."""
+    """A yearly greeting occasion, such as Christmas, and whom to greet. It falls on
+    ``month``-``day``, unless ``when`` says otherwise: a movable feast or dates per year
+    (``model.feasts``; then ``month`` and ``day`` are 0)."""
 
     name: str
     month: int
@@ -38,6 +41,23 @@ class Occasion:
     lead_days: int = 21
     circles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    when: FeastDate | None = None
+
+    def on(self, year: int) -> date | None:
+        """The day it falls on in ``year`` (None: a list of dates without one for that year)."""
+        if self.when is not None:
+            return self.when.in_year(year)
+        return in_year(self.month, self.day, year)
+
+    def next_on_or_after(self, start: date) -> date | None:
+        """Its first day on or after ``start``; None when it has no more (a list of dates)."""
+        if self.when is not None:
+            return self.when.next_on_or_after(start)
+        return PartialDate(None, self.month, self.day).next_on_or_after(start)
+
+    def date_text(self) -> str:
+        """Its ``date`` as netzmd.toml writes it."""
+        return self.when.text() if self.when is not None else f"{self.month:02d}-{self.day:02d}"
 
 
 class Settings(Protocol):
@@ -173,12 +193,22 @@ class DateItem(NamedTuple):
     years: int | None
 
 
+class Campaign(NamedTuple):
+    """A greeting's campaign note (``netzmd greet``): where it is, how many of its people
+    are ticked as sent, and how many it lists."""
+
+    path: str
+    sent: int
+    total: int
+
+
 class Greeting(NamedTuple):
     occasion: str
     date: str
     in_days: int
     lead_days: int
     people: list[Person]
+    campaign: Campaign | None = None  # ``queries.agenda_report`` fills it in
 
 
 @dataclass(slots=True)
@@ -354,34 +384,41 @@ def dates(by_path: dict[str, Person], events: list[Event], window: Window) -> li
     return [item for _, item in ranked]
 
 
-def next_occasion(o: Occasion, today: date) -> date:
-    when = in_year(o.month, o.day, today.year)
-    return when if when >= today else in_year(o.month, o.day, today.year + 1)
+def next_occasion(o: Occasion, today: date) -> date | None:
+    """The occasion's next day on or after ``today``; None when it has no more."""
+    return o.next_on_or_after(today)
+
+
+def greeted(people: list[Person], o: Occasion) -> list[Person]:
+    """Whom to greet for ``o``, in name order: those in any of its circles or with any of its
+    tags (neither given: the competence circle)."""
+    circles = set(o.circles)
+    tags = {fold(t) for t in o.tags}
+    if not circles and not tags:
+        circles = {"competence"}
+    chosen = [
+        p
+        for p in people
+        if p.circle in circles
+        or (tags and p.tags and not tags.isdisjoint(fold(t) for t in p.tags.split("\n")))
+    ]
+    chosen.sort(key=lambda p: (p.sort_key, p.path))
+    return chosen
 
 
 def greetings(
     people: list[Person], occasions: tuple[Occasion, ...], window: Window
 ) -> list[Greeting]:
-    """Occasions whose next date is before *until* + lead days, with whom to greet: those in
-    any of its circles or with any of its tags (neither given: the competence circle)."""
+    """Occasions whose next date is before *until* + lead days, with whom to greet
+    (``greeted``)."""
     items = []
     for o in occasions:
         when = next_occasion(o, window.today)
-        if when > window.until + timedelta(days=o.lead_days):
+        if when is None or when > window.until + timedelta(days=o.lead_days):
             continue
-        circles = set(o.circles)
-        tags = {fold(t) for t in o.tags}
-        if not circles and not tags:
-            circles = {"competence"}
-        chosen = [
-            p
-            for p in people
-            if p.circle in circles
-            or (tags and p.tags and not tags.isdisjoint(fold(t) for t in p.tags.split("\n")))
-        ]
+        chosen = greeted(people, o)
         if not chosen:
             continue
-        chosen.sort(key=lambda p: (p.sort_key, p.path))
         items.append(Greeting(o.name, when.isoformat(), window.offset(when), o.lead_days, chosen))
     items.sort(key=lambda g: (g.date, g.occasion))
     return items
@@ -564,6 +601,7 @@ def to_data(agenda: Agenda, news: list[dict[str, Any]]) -> dict[str, Any]:
                 "in_days": g.in_days,
                 "lead_days": g.lead_days,
                 "contacts": [{"id": p.id, "name": p.name} for p in g.people],
+                "campaign": g.campaign._asdict() if g.campaign is not None else None,
             }
             for g in agenda.greetings
         ],

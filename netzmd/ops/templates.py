@@ -21,12 +21,14 @@ from netzmd.vault import TEMPLATES, Vault, builtin_templates
 # tests/test_ops_templates.py fails until it is here.
 RELEASED: dict[str, tuple[str, ...]] = {
     "agenda.md.j2": (
+        "a1cd215ba74f9f9c",
         "a96ab7af9c2ecbca",
         "08cf09ad9051600d",
         "4b387df3d4031573",
         "1eced9513ab962d2",
     ),
     "agenda.txt.j2": (
+        "f318fd86c7ab826e",
         "cd694a64ac4fdd57",
         "cba7fe33cd98107f",
         "8fd1387bbec023e4",

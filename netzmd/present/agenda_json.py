@@ -56,7 +56,14 @@ def agenda_lines(agenda: Agenda, news: list[dict[str, Any]]) -> str:
             f'{{"occasion": {text(g.occasion)}, "date": "{g.date}", "in_days": {g.in_days}, '
             f'"lead_days": {g.lead_days}, "contacts": ['
             + ", ".join([who(p) + "}" for p in g.people])
-            + "]}"
+            + '], "campaign": '
+            + (
+                "null"
+                if g.campaign is None
+                else f'{{"path": {text(g.campaign.path)}, "sent": {g.campaign.sent}, '
+                f'"total": {g.campaign.total}}}'
+            )
+            + "}"
             for g in agenda.greetings
         ],
         "news": [COMPACT.encode(item) for item in news],

@@ -33,7 +33,7 @@ from netzmd.store.index import Index
 from netzmd.vault import in_work_tree
 
 if TYPE_CHECKING:
-    from netzmd.model.agenda import Agenda
+    from netzmd.model.agenda import Agenda, Greeting
     from netzmd.model.duplicates import Dismissed, Keys, Pair, Person
 
 SortKey = Literal["name", "last-contact", "due"]
@@ -744,6 +744,7 @@ def agenda_report(
         event_days=rules.event_days(today, days),
     )
     report = rules.build_agenda(sources, config, today, days, circle=circle, tags=tags)
+    report.greetings = with_campaigns(index.vault.root, report.greetings)
     if any(d.in_days < 0 for _, d in report.keep_in_touch):
         from netzmd.model.companies import KEY_VERSION, Aliases
 
@@ -784,3 +785,23 @@ def introductions(index: Index, contact: dict[str, Any]) -> dict[str, Any]:
         if (i.get("kind") or "").lower() == "intro"
     ]
     return {"introduced_by": contact.get("introduced_by"), "introduced_to_me": to_me, "made": made}
+
+
+def with_campaigns(root: Path, greetings: list[Greeting]) -> list[Greeting]:
+    """The agenda's greetings, each with its campaign note (``netzmd greet``) when there is one
+    at its default place (``campaign.default_path``): its path and how many of its people are
+    ticked as sent. A note that cannot be read counts as none."""
+    from netzmd.model.agenda import Campaign
+    from netzmd.model.campaign import default_path, parse_campaign
+
+    out = []
+    for g in greetings:
+        rel = default_path(g.occasion, int(g.date[:4]))
+        try:
+            text = (root / rel).read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            out.append(g)
+            continue
+        sent, total = parse_campaign(text).progress()
+        out.append(g._replace(campaign=Campaign(rel, sent, total)))
+    return out
