@@ -203,17 +203,18 @@ def _say(result: Any, dry_run: bool, no_commit: bool, fmt: str, session: Session
                 _say_commit_err(outcome.commit)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    outcome = None
+    if plan.real and not dry_run:  # written before anything is printed: a closed pipe
+        outcome = changes.apply(session.vault, plan, commit_it=_commits(session, no_commit))
     echo(report.summary())
     _details(report)
     if not plan.real:
         echo("nothing to change")
-        return
-    if dry_run:
+    elif dry_run:
         click.echo(changes.diff(plan.real), nl=False)
         click.echo("dry run: nothing written", err=True)
-        return
-    outcome = changes.apply(session.vault, plan, commit_it=_commits(session, no_commit))
-    _say_commit(outcome.commit)
+    elif outcome is not None:
+        _say_commit(outcome.commit)
 
 
 def _say_commit_err(result: Any) -> None:
