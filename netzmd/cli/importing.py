@@ -198,9 +198,9 @@ def _say(result: Any, dry_run: bool, no_commit: bool, fmt: str, session: Session
         if dry_run:
             click.echo("dry run: nothing written", err=True)
         elif plan.real:
-            outcome = changes.apply(session.vault, plan, commit_it=_commits(session, no_commit))
-            if outcome.commit is not None:
-                _say_commit_err(outcome.commit)
+            done = changes.apply(session.vault, plan, commit_it=_commits(session, no_commit))
+            if done.commit is not None:
+                _say_commit_err(done.commit)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     outcome = None
