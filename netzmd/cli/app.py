@@ -32,6 +32,7 @@ LAZY_COMMANDS = {
     "companies": "netzmd.cli.companies",
     "company": "netzmd.cli.companies",
     "import": "netzmd.cli.importing",
+    "greet": "netzmd.cli.greet",
     "suggest": "netzmd.cli.suggest",
 }
 

@@ -75,11 +75,13 @@ def watch(
     fixed, the agenda uses the note's last good version and lists the error under Problems), and
     the agenda note is rewritten when its content changes, and at midnight for the new day.
     Where there are no file events (the inotify limit is reached, a network drive) it polls
-    instead, and says so.
+    instead, and says so. When a campaign note in Greetings/ changes (netzmd greet), each person
+    ticked there gets their [greeting] logged, once, as greet --sync does.
 
     With --commit, once no note has changed for --quiet-seconds, the changed notes that read
-    without errors are committed, and nothing else but the agenda note, with a message that says
-    what changed, e.g. "Jane Doe: company Foo → Bar; log +1". Never during a merge or rebase.
+    without errors are committed, and nothing else but the agenda note and changed campaign
+    notes, with a message that says what changed, e.g. "Jane Doe: company Foo → Bar; log +1".
+    Never during a merge or rebase.
 
     Ctrl-C, SIGTERM or SIGHUP (its terminal closed) stops it (exit status 0).
 
@@ -90,6 +92,7 @@ def watch(
       netzmd watch --output ~/notes/Network.md --days 30
       netzmd watch --poll
     """
+    from netzmd.cli.greet import watch_sync
     from netzmd.watch.watcher import Watcher, WatchOptions
 
     options = WatchOptions(
@@ -99,7 +102,7 @@ def watch(
         quiet_seconds=quiet_seconds,
         poll=poll,
     )
-    watcher = Watcher(session.vault, session.config, options, say=echo)
+    watcher = Watcher(session.vault, session.config, options, say=echo, campaigns=watch_sync)
     main_thread = threading.current_thread() is threading.main_thread()
     # SIGHUP: the terminal it runs in was closed; stop as cleanly as for SIGTERM.
     stops = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]

@@ -5,7 +5,9 @@ The notes changed since the last commit are *dirty*; once no edit came for ``qui
 leaves for later a note still being written and holds back one with errors until it is fixed,
 pairs a deleted and a created note into a move, and commits exactly those notes (and the agenda
 note, when it is in the vault, not ignored and changed) through ``git.commit.commit_paths``,
-with a message that says what changed in meaning (``commit_message``). A commit that cannot be
+with a message that says what changed in meaning (``commit_message``). A greeting campaign note
+(``Greetings/``, changed with the greetings ``netzmd greet`` logged from it) is committed along,
+its progress in the message's first line. A commit that cannot be
 made now (a merge in progress, git failing) is tried again after another quiet period.
 """
 
@@ -18,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netzmd.vault import CONTACTS
 from netzmd.watch.changes import pair_moves
 from netzmd.watch.paths import read, read_stable
 
@@ -34,10 +37,13 @@ class NoteChange:
     path: str
     changes: list[Change]
     repaired: bool = False  # the committed version could not be read
+    said: str | None = None  # a campaign note, not a contact: what to say of it
 
     def line(self) -> str:
         from netzmd.model.semdiff import summary
 
+        if self.said is not None:
+            return self.said
         if self.repaired:
             return f"{self.name}: note repaired"
         if not self.changes:
@@ -64,10 +70,17 @@ def note_change(
 
 def commit_message(notes: list[NoteChange], width: int = 72) -> str:
     """One contact: its summary line (``Jane Doe: company Foo → Bar; log +1``). Several: a
-    headline naming them (as many as fit in ``width``) and one line per contact below."""
+    headline naming them (as many as fit in ``width``) and one line per contact below. With a
+    campaign note: its line is the headline (``Christmas 2026: 2 of 15 sent``), and each
+    contact's line is below."""
     if not notes:
         raise ValueError("no notes to describe")
     ordered = sorted(notes, key=lambda n: (_fold(n.name), n.path))
+    campaigns = [n for n in ordered if n.said is not None]
+    if campaigns:
+        lines = [n.line() for n in ordered if n.said is None]
+        head = "; ".join(n.line() for n in campaigns)
+        return head + ("\n\n" + "\n".join(lines) if lines else "")
     if len(ordered) == 1:
         return ordered[0].line()
     names = list(dict.fromkeys(n.name for n in ordered))
@@ -81,6 +94,17 @@ def commit_message(notes: list[NoteChange], width: int = 72) -> str:
             break
         shown -= 1
     return head + "\n\n" + "\n".join(n.line() for n in ordered)
+
+
+def campaign_change(rel: str, data: bytes | None) -> NoteChange:
+    """A greeting campaign note as a commit names it: ``Christmas 2026: 2 of 15 sent``."""
+    from netzmd.model.campaign import parse_campaign
+
+    title = rel.rsplit("/", 1)[-1].removesuffix(".md")
+    if data is None:
+        return NoteChange(title, rel, [], said=f"{title}: deleted")
+    sent, total = parse_campaign(data.decode("utf-8", "replace")).progress()
+    return NoteChange(title, rel, [], said=f"{title}: {sent} of {total} sent")
 
 
 def _fold(text: str) -> str:
@@ -213,6 +237,7 @@ class AutoCommit:
         agenda = [agenda_rel] if agenda_rel is not None else []
         committed = head_blobs(root, [*candidates, *agenda]) if candidates else {}
         self._agenda_head = committed.get(agenda_rel) if agenda_rel else None
+        campaigns: list[NoteChange] = []
         for rel in candidates:
             disk, stable = read_stable(root / rel)
             if not stable:
@@ -221,6 +246,9 @@ class AutoCommit:
             head = committed.get(rel)
             if disk == head:  # committed meanwhile (a netzmd command), or changed back
                 self._dirty.discard(rel)
+                continue
+            if not rel.startswith(CONTACTS + "/"):  # a campaign note: committed as it is
+                campaigns.append(campaign_change(rel, disk))
                 continue
             if disk is not None:
                 parsed = parse_note(rel, disk)
@@ -234,8 +262,8 @@ class AutoCommit:
         deleted = {rel: old for rel, (old, new) in versions.items() if new is None and old}
         created = {rel: new for rel, (old, new) in versions.items() if old is None and new}
         renames = pair_moves(deleted, created)
-        notes: list[NoteChange] = []
-        paths: list[str] = []
+        notes: list[NoteChange] = list(campaigns)
+        paths: list[str] = [c.path for c in campaigns]
         done: set[str] = set()
         for old_path, new_path in renames:
             notes.append(

@@ -1,13 +1,13 @@
 """Watchdog observers for ``netzmd watch``: file events where they work, polling where not.
 
-``Observing`` watches the vault's top folder (for netzmd.toml and the agenda note), contacts/
-and templates/, renews a watch when one of those folders is made, replaced or removed, and hands
-every event that matters (``watch.paths.classify``) to the watcher as (kinds, paths). It polls
-instead with ``--poll``, on file systems that do not report changes made elsewhere (NFS, SMB,
-WSL's /mnt/c, …: ``events_unreliable``), where watchdog offers no file events, and when the
-inotify limits are reached: at the start, or later, also when watchdog silently leaves folders
-under a recursive watch unwatched (``check_coverage``). Watchdog is imported only when a watcher
-starts.
+``Observing`` watches the vault's top folder (for netzmd.toml and the agenda note), contacts/,
+templates/ and Greetings/ (the campaign notes of ``netzmd greet``), renews a watch when one of
+those folders is made, replaced or removed, and hands every event that matters
+(``watch.paths.classify``) to the watcher as (kinds, paths). It polls instead with ``--poll``,
+on file systems that do not report changes made elsewhere (NFS, SMB, WSL's /mnt/c, …:
+``events_unreliable``), where watchdog offers no file events, and when the inotify limits are
+reached: at the start, or later, also when watchdog silently leaves folders under a recursive
+watch unwatched (``check_coverage``). Watchdog is imported only when a watcher starts.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netzmd.model.campaign import CAMPAIGNS
 from netzmd.vault import CONTACTS, TEMPLATES
 from netzmd.watch.paths import classify, relative
 
@@ -156,7 +157,7 @@ class Observing:
     def _folders(self) -> list[tuple[str, str, bool]]:
         """The folders to watch: (vault-relative name, real path, recursively)."""
         out = [("", self.root, False)]
-        for name in (CONTACTS, TEMPLATES):
+        for name in (CONTACTS, TEMPLATES, CAMPAIGNS):
             real = os.path.realpath(self.vault_root / name)
             inside = real.startswith(self.root.rstrip(os.sep) + os.sep)
             if inside and os.path.isdir(real):
@@ -164,8 +165,8 @@ class Observing:
         return out
 
     def ensure_watches(self, *, starting: bool = False) -> None:
-        """Watch the vault's top folder (for netzmd.toml and the agenda note), contacts/ and
-        templates/; again when one of them was made, replaced or removed."""
+        """Watch the vault's top folder (for netzmd.toml and the agenda note), contacts/,
+        templates/ and Greetings/; again when one of them was made, replaced or removed."""
         observer = self._observer
         if observer is None:
             return

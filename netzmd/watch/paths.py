@@ -14,15 +14,17 @@ from pathlib import Path
 
 from netzmd.config import CONFIG_NAME, Config
 from netzmd.errors import UsageError
+from netzmd.model.campaign import CAMPAIGNS
 from netzmd.vault import CONTACTS, TEMPLATES, Vault
 
 # What a path is to the watcher.
 NOTE = "note"  # contacts/**.md
 FOLDER = "folder"  # a folder under contacts/ (a move takes its notes along)
-STRUCTURE = "structure"  # contacts/ or templates/ itself: its watch may need renewing
+STRUCTURE = "structure"  # contacts/, templates/ or Greetings/ itself: its watch may need renewing
 TEMPLATE = "template"  # a file under templates/
 CONFIG = "config"  # netzmd.toml
 AGENDA = "agenda"  # the agenda note
+CAMPAIGN = "campaign"  # a greeting campaign note in Greetings/ (``netzmd greet``)
 
 _JUNK_SUFFIXES = (
     ".swp", ".swo", ".swx", ".swpx", ".tmp", ".temp", ".bak", ".part", ".crswap", ".netzmd-tmp",
@@ -48,7 +50,7 @@ def classify(rel: str, is_dir: bool, agenda: str | None = None) -> str | None:
 
     Anything under a hidden folder (``.git/``, ``.obsidian/``, ``.trash/``, ``.netzmd/``) and
     editors' junk files are ignored; so is every other file outside ``contacts/``,
-    ``templates/`` and ``netzmd.toml``, except the agenda note."""
+    ``templates/``, ``Greetings/`` and ``netzmd.toml``, except the agenda note."""
     if not rel:
         return None
     parts = rel.split("/")
@@ -56,7 +58,7 @@ def classify(rel: str, is_dir: bool, agenda: str | None = None) -> str | None:
         return None
     if rel == agenda:
         return AGENDA
-    if rel in (CONTACTS, TEMPLATES):
+    if rel in (CONTACTS, TEMPLATES, CAMPAIGNS):
         return STRUCTURE
     name = parts[-1]
     if parts[0] == CONTACTS:
@@ -67,6 +69,8 @@ def classify(rel: str, is_dir: bool, agenda: str | None = None) -> str | None:
         return NOTE
     if parts[0] == TEMPLATES:
         return None if is_junk(name) else TEMPLATE
+    if parts[0] == CAMPAIGNS:
+        return None if is_dir or is_junk(name) or not name.lower().endswith(".md") else CAMPAIGN
     if rel == CONFIG_NAME and not is_dir:
         return CONFIG
     return None

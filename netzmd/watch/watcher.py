@@ -9,6 +9,10 @@ through a temporary file renamed over the note, vim's backup-and-rename, delete 
 several flushes. What changed is taken from the notes' content hashes before and after, so a
 ``netzmd`` command that refreshed the shared index meanwhile hides nothing.
 
+A change of a greeting campaign note (``Greetings/``, written by ``netzmd greet``) has the
+greetings ticked in it logged (``campaigns``, given by the command line: ``greet --sync`` without
+its commit); with ``--commit``, the campaign note is committed along with those notes.
+
 The agenda note is rendered after every batch and written only when its content changes, so an
 editor showing it does not flicker, and its own write (seen as an event) ends there: the content
 on disk is what was written last. A date change (midnight) renders it again without any event; a
@@ -67,6 +71,7 @@ from netzmd.watch.observer import (
 )
 from netzmd.watch.paths import (
     AGENDA,
+    CAMPAIGN,
     CONFIG,
     FOLDER,
     NOTE,
@@ -86,6 +91,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AGENDA",
+    "CAMPAIGN",
     "CONFIG",
     "DEBOUNCE_SECONDS",
     "FOLDER",
@@ -126,6 +132,8 @@ __all__ = [
 
 Clock = Callable[[], datetime]
 Say = Callable[[str], None]
+# Log the greetings ticked in a campaign note: (index, vault, its path, today) → what to say.
+CampaignSync = Callable[["Index", Vault, str, date], "str | None"]
 
 RESCAN_SECONDS = 300.0
 POLL_SECONDS = 1.0
@@ -162,7 +170,8 @@ class Watcher:
     ``start()`` runs it in a thread of its own, ``stop()`` ends it (after finishing the batch at
     hand and, with commits on, committing what is pending), ``join()`` waits for that. Every
     line it has to say goes to ``say``; ``now`` is the clock for the date, the time stamps and
-    the date of the commits it makes."""
+    the date of the commits it makes. ``campaigns``: what logs the greetings ticked in a
+    campaign note that changed (None: nothing does)."""
 
     def __init__(
         self,
@@ -172,8 +181,10 @@ class Watcher:
         *,
         now: Clock = datetime.now,
         say: Say = print,
+        campaigns: CampaignSync | None = None,
     ) -> None:
         self.vault = vault
+        self._campaigns = campaigns
         self.config = config
         self.options = options or WatchOptions()
         self.agenda_path = agenda_target(vault, config, self.options.output)
@@ -397,6 +408,8 @@ class Watcher:
             self._reload_config(said)
         if STRUCTURE in kinds or rescan:
             self._observing.ensure_watches()
+        if CAMPAIGN in kinds and batch is not None:
+            self._sync_campaigns(batch.paths, said)
         diff = self._refresh()
         if diff:
             said.append(describe(diff))
@@ -410,6 +423,22 @@ class Watcher:
             agenda = f"agenda: {summary}" if written else "agenda unchanged"
             self._line(f"{'; '.join(said) or 'rendered'} · {agenda}")
         self._report_problems()
+
+    def _sync_campaigns(self, paths: set[str], said: list[str]) -> None:
+        """Log the greetings ticked in the campaign notes among ``paths``, before the refresh
+        that then sees the notes written; with commits on, each campaign note is committed
+        along with them."""
+        for rel in sorted(p for p in paths if classify(p, False) == CAMPAIGN):
+            self._autocommit.changed({rel})
+            if self._campaigns is None:
+                continue
+            try:
+                line = self._campaigns(self._index_(), self.vault, rel, self._today)
+            except NetzmdError as exc:
+                said.append(f"{rel}: not synced: {exc.detail}")
+                continue
+            if line:
+                said.append(line)
 
     def _index_(self) -> Index:
         assert self._index is not None
