@@ -124,3 +124,35 @@ def test_derived_uids_are_stable() -> None:
     # every calendar and address book that saw a UID depends on this value never changing
     assert derived_uid("Jane Doe") == derived_uid("Jane Doe")
     assert derived_uid("Jane Doe") == "1a640321-7a74-508d-ab4e-09f8425382d9"
+
+
+@pytest.mark.parametrize(
+    ("given", "key"),
+    [
+        ("jane-doe", "linkedin.com/in/jane-doe"),  # a bare slug, as some exports give it
+        ("Jane%20Doe", "linkedin.com/in/jane doe"),
+        ("in/Jane-Doe", "linkedin.com/in/jane-doe"),
+        ("linkedin.com/in/jane-doe/", "linkedin.com/in/jane-doe"),
+        ("https://www.linkedin.com//in//jane", "linkedin.com/in/jane"),
+        ("https://www.linkedin.com/in/jane?trk=x#top", "linkedin.com/in/jane"),
+        ("example.com", None),
+        ("https://linkedin.com", None),
+        ("https://linkedin.com/", None),
+    ],
+)
+def test_linkedin_keys_of_the_shapes_files_hold(given: str, key: str | None) -> None:
+    assert linkedin_key(given) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("1234", None),  # four digits: no number
+        ("12345", "+4912345"),  # five digits: a (short) number
+        ("+999 12345", "+99912345"),  # no such country: its digits, with the plus
+        ("00 999 123456", "+999123456"),  # 00 as an international prefix
+        ("ext. 12", None),
+    ],
+)
+def test_phone_keys_at_the_edges(text: str, key: str | None) -> None:
+    assert phone_key(text, "DE") == key

@@ -510,3 +510,59 @@ def test_git_sees_one_commit(make_vault: MakeVault, git_env: Path) -> None:
         "contacts/New One.md",
         "imports/linkedin.json",
     ]
+
+
+def test_the_report_as_json_names_every_field_change() -> None:
+    from netzmd.model.incoming import Skipped
+    from netzmd.ops.importing import Conflict, FieldChange, Possible, Report, Updated
+
+    report = Report(
+        "vcard",
+        new=[("Jane Doe (Acme)", "Jane Doe")],
+        updated=[Updated("Max", "Max M.", "contacts/Max.md", [FieldChange("city", None, "Bonn")])],
+        unchanged=3,
+        conflicts=[Conflict("Max", "role", "CTO", "CEO")],
+        possible=[Possible("Jürgen Weiss", "Jürgen Weiß", 91.666)],
+        skipped=[Skipped("a.vcf", 7, "no name")],
+    )
+    assert report.to_json() == {
+        "source": "vcard",
+        "new": [{"id": "Jane Doe (Acme)", "name": "Jane Doe"}],
+        "updated": [
+            {
+                "id": "Max",
+                "name": "Max M.",
+                "fields": [{"field": "city", "old": None, "new": "Bonn"}],
+            }
+        ],
+        "unchanged": 3,
+        "conflicts": [{"id": "Max", "field": "role", "note": "CTO", "source": "CEO"}],
+        "possible_matches": [{"incoming": "Jürgen Weiss", "id": "Jürgen Weiß", "score": 91.7}],
+        "skipped": [{"file": "a.vcf", "line": 7, "reason": "no name"}],
+    }
+    assert report.summary() == "import vcard: 1 new, 1 updated, 1 conflict"
+
+
+def test_the_record_is_written_sorted_and_indented_for_small_diffs() -> None:
+    from netzmd.ops.importing import state_bytes
+
+    assert (
+        state_bytes({"b": 1, "a": {"d": [1], "c": "Zoë"}})
+        == (
+            '{\n  "a": {\n    "c": "Zoë",\n    "d": [\n      1\n    ]\n  },\n  "b": 1\n}\n'
+        ).encode()
+    )
+
+
+def test_a_number_written_without_quotes_counts_as_a_phone() -> None:
+    # phone: 01711234567 reads as text, but phone: 1711234567 as a number: both are phones
+    assert decide({"phone": 1711234567}, {"phones": ["+49 171 1234567"]}, None, "DE") == []
+    assert (
+        decide({"emails": ["Jane at Example"]}, {"emails": ["jane at example"]}, None, "DE") == []
+    )
+
+
+def test_a_birthday_that_is_not_a_date_is_compared_as_text() -> None:
+    assert same_value("birthday", "circa 1800", "circa 1800")
+    assert not same_value("birthday", "circa 1800", "--04-15")
+    assert not same_value("birthday", "--04-15", "spring")

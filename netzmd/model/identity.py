@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -131,9 +130,6 @@ class Identity:
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
 
-    def empty(self) -> bool:
-        return not (self.linkedin or self.emails or self.phones)
-
     def shared(self, other: Identity) -> list[str]:
         """The kinds of identifier both have in common: ``linkedin``, ``email``, ``phone``."""
         out = []
@@ -184,11 +180,6 @@ def identity_of(fields: dict[str, Any], region: str = "DE") -> Identity:
         if key:
             ident.phones.add(key)
     return ident
-
-
-def names_of(name: str, aliases: Iterable[str]) -> set[str]:
-    """The exact-match keys of a name and its aliases."""
-    return {k for k in (name_key(n) for n in (name, *aliases)) if k}
 
 
 def derived_uid(key: str) -> str:
