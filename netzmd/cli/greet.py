@@ -142,7 +142,7 @@ def greet(
             "say which occasion (netzmd greet christmas), or --sync NOTE",
             hint="Occasions are in netzmd.toml; also birthdays and news.",
         )
-    from netzmd.present.jinja import render
+    from netzmd.present.jinja import renderer
     from netzmd.reports import greetings as report
 
     target = report.campaign_for(session.config, occasion, day, year)
@@ -164,7 +164,7 @@ def greet(
         front,
         target.slug,
         people,
-        lambda name, data: render(vault, name, data),
+        renderer(vault),
         again=again,
     )
     if dry_run:

@@ -119,10 +119,21 @@ def template_for(vault: Vault, slug: str, lang: str) -> tuple[str, str]:
     )
 
 
-def draft(vault: Vault, slug: str, data: dict[str, Any], render: Render) -> tuple[str, str]:
+def draft(
+    vault: Vault,
+    slug: str,
+    data: dict[str, Any],
+    render: Render,
+    found: dict[str, tuple[str, str]] | None = None,
+) -> tuple[str, str]:
     """One person's draft (without trailing blank lines) and the template it came from. A
-    draft that holds a level-1 or level-2 heading is refused: it would start a section."""
-    name, language = template_for(vault, slug, str(data["lang"]))
+    draft that holds a level-1 or level-2 heading is refused: it would start a section.
+    ``found``: the templates looked up before, by language."""
+    found = {} if found is None else found
+    lang = str(data["lang"])
+    if lang not in found:
+        found[lang] = template_for(vault, slug, lang)
+    name, language = found[lang]
     data = {**data, "lang": language}
     text = render(name, data).replace("\r\n", "\n").strip("\n")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
@@ -203,10 +214,11 @@ def campaign(
     have = old.people()
     done = Campaigned(rel, data is None, kept=len(have))
     sections: list[str] = []
+    templates: dict[str, tuple[str, str]] = {}
     for person in people:
         if fold(str(person["id"])) in have or fold(str(person["name"])) in have:
             continue
-        body, name = draft(vault, slug, person, render)
+        body, name = draft(vault, slug, person, render, templates)
         sections.append(section(person, body))
         language = name.rsplit(".", 3)[-3]
         done.added.append(

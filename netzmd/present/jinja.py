@@ -12,6 +12,7 @@ the data. A template that tries is an error naming its file and line, and nothin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,17 @@ def render(vault: Vault | None, template: str, data: dict[str, Any], *, color: b
     if candidate.is_file():
         extra, name = candidate.resolve().parent, candidate.name
     env = environment(vault, extra, color=color)
+    return _render(env, template, name, data)
+
+
+def renderer(vault: Vault | None) -> Callable[[str, dict[str, Any]], str]:
+    """``render`` for many renders of templates by name (a draft per person): one environment,
+    so that each template is compiled once."""
+    env = environment(vault, None, color=False)
+    return lambda name, data: _render(env, name, name, data)
+
+
+def _render(env: jinja2.Environment, template: str, name: str, data: dict[str, Any]) -> str:
     try:
         tmpl = env.get_template(name)
     except jinja2.TemplateNotFound:
