@@ -534,3 +534,21 @@ def test_greet_without_git(run: Run, tmp_path: Path, git_env: Path) -> None:
     text = read(root, "Greetings/Christmas 2026.md")
     assert "Noch einmal herzlichen Glückwunsch" not in text  # no history: no job change
     assert "## Anna Schmidt" in text
+
+
+def test_news_are_the_agendas_job_changes(run: Run, vault: Path) -> None:
+    """Anna went back to her old company within the News' days: the news draft congratulates
+    on that move, while over the whole year she is where she was (no job change at Christmas)."""
+    change(vault, "contacts/Anna Schmidt.md", "Bar AG", "Foo GmbH", "2026-11-25")
+    agenda = json_of(run(vault, "agenda", "--today", TODAY, "--format", "json"))
+    assert [(n["name"], n["old"], n["new"]) for n in agenda["news"]] == [
+        ("Anna Schmidt", "Bar AG", "Foo GmbH"),
+        ("Sophie Wagner", "Zeta Labs", "Omega Data"),
+    ]
+    done = greet(run, vault, "news")
+    assert [a["name"] for a in done["added"]] == ["Anna Schmidt", "Sophie Wagner"]
+    text = read(vault, "Greetings/News 2026.md")
+    assert "Hallo Anna,\n\nich habe gerade gesehen, dass du jetzt bei Foo GmbH bist" in text
+    greet(run, vault, "christmas")
+    xmas = read(vault, "Greetings/Christmas 2026.md")
+    assert "Wechsel zu" not in xmas.split("## Dr. Helga")[0]

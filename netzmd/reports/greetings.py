@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from netzmd.errors import NetzmdError, UsageError
@@ -127,7 +127,7 @@ def recipients(
     event_days = agenda_rules.event_days(today, DEFAULT_DAYS) if target.kind == BIRTHDAYS else []
     sources = index.agenda_sources(stale=True, tasks_until="", event_days=event_days)
     people = sources.people
-    jobs = _job_changes(index, config, people, today)
+    jobs = _job_changes(index, people, today, JOB_DAYS)
     extra: dict[str, dict[str, Any]] = {}  # path: what the kind adds (birthday, the news' day)
     if target.kind == OCCASION:
         assert target.occasion is not None
@@ -143,14 +143,10 @@ def recipients(
                 "birthday": {"date": item.date, "age": item.years},
             }
         chosen.sort(key=lambda p: (p.sort_key, p.path))
-    else:
-        since = today - timedelta(days=config.news_days)
-        recent = {
-            path: change
-            for path, change in jobs.items()
-            if since.isoformat() <= change["date"] <= today.isoformat()
-        }
+    else:  # the job changes the agenda's News show; the drafts speak of that change
+        recent = _job_changes(index, people, today, config.news_days)
         chosen = sorted((p for p in people if p.path in recent), key=lambda p: (p.sort_key, p.path))
+        jobs.update(recent)
         extra = {path: {"date": change["date"]} for path, change in recent.items()}
     return [
         draft_data(
@@ -168,17 +164,18 @@ def recipients(
 
 
 def _job_changes(
-    index: Index, config: Config, people: list[Person], today: date
+    index: Index, people: list[Person], today: date, days: int
 ) -> dict[str, dict[str, Any]]:
-    """Each contact's latest job change (company, then role, on one day) in the last year, by
-    git history: ``{field, old, new, date}`` by path. None outside a git repository."""
+    """Each contact's latest job change (company, then role, on one day) in the last ``days``
+    days, by git history (``git.news``): ``{field, old, new, date}`` by path. None outside a
+    git repository."""
     if not in_work_tree(index.vault.root):
         return {}
     from netzmd.git.news import news
 
     known = {p.path: {"id": p.id, "name": p.name} for p in people}
     found: dict[str, dict[str, Any]] = {}
-    for item in news(index.vault.root, today, JOB_DAYS, known):
+    for item in news(index.vault.root, today, days, known):
         change = {k: item[k] for k in ("field", "old", "new", "date")}
         before = found.get(item["path"])
         if before is None or (change["date"], change["field"] == "company") > (
