@@ -197,14 +197,14 @@ def test_plan_writes_follow_ups_in_one_commit(run: Run, vault: Path, git_env: Pa
     assert result.exit_code == 0, result.output
     emre = read(vault, "contacts/Emre.md")
     assert "- [ ] lunch with Emre 📅 2026-12-01\n" in emre
-    assert "- [ ] lunch with Emre and [[Tobias]] 📅 2026-12-02\n" in emre
+    assert "Tobias" not in emre  # one lunch a week with Emre: the pair waits
+    assert "lunch with Emre and Tobias: Emre planned already" in result.stderr
     tobias = read(vault, "contacts/Tobias.md")
-    assert "- [ ] lunch with [[Emre]] and Tobias 📅 2026-12-02\n" in tobias
-    assert "- [ ] lunch with Tobias 📅 2026-12-03\n" in tobias
+    assert "- [ ] lunch with Tobias 📅 2026-12-02\n" in tobias
+    assert "Emre" not in tobias
     log = git(vault, "log", "--format=%B%x00", "--name-only", "-1")
     assert log.startswith(
-        "suggest: 3 lunch plans\n\n2026-12-01 lunch with Emre\n"
-        "2026-12-02 lunch with Emre and Tobias\n2026-12-03 lunch with Tobias\n"
+        "suggest: 2 lunch plans\n\n2026-12-01 lunch with Emre\n2026-12-02 lunch with Tobias\n"
     )
     assert sorted(log.split("\x00")[1].split()) == ["contacts/Emre.md", "contacts/Tobias.md"]
     assert git(vault, "rev-list", "--count", "HEAD").strip() == "2"

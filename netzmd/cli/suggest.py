@@ -91,7 +91,8 @@ def suggest(
     pair, the other one as a [[link]]), one commit; the best suggestion is due the next
     working day (Monday to Friday), the second the working day after, and so on, starting
     again after the fifth: all within the coming seven days. A contact who has that very
-    follow-up open already is left as is.
+    follow-up open already is left as is, and one who is planned already (alone, or in a
+    pair ranked higher) is not planned twice.
 
     \b
     JSON: [{"ids": [...], "names": [...], "kind", "city", "reason", "score"}]
@@ -191,7 +192,8 @@ def _apply(session: Session, plan: Plan, dry_run: bool, no_commit: bool, quiet: 
 
 def _plan_of(session: Session, items: list[Suggestion], day: date) -> Plan:
     """One follow-up per suggestion in the note of each contact in it, due on the day
-    ``plan_days`` gives the suggestion; a contact in two suggestions gets both."""
+    ``plan_days`` gives the suggestion. A contact meets once a week: a later suggestion with
+    someone planned already (Zoë alone, then Zoë and Tobias) is left out and said so."""
     from netzmd.model.names import fold
     from netzmd.ops import write as changes
     from netzmd.reports import suggest as report
@@ -202,7 +204,17 @@ def _plan_of(session: Session, items: list[Suggestion], day: date) -> Plan:
     planned: dict[str, set[str]] = {}  # rel: the folded open follow-ups
     nothing: list[str] = []
     lines = []
-    for item, due in zip(items, report.plan_days(day, len(items)), strict=True):
+    met: set[str] = set()  # the paths of everyone planned in this run
+    once: list[Suggestion] = []
+    for item in items:
+        twice = [p.name for p in item.people if p.path in met]
+        if twice:
+            names = " and ".join(p.name for p in item.people)
+            nothing.append(f"{item.kind} with {names}: {', '.join(twice)} planned already")
+            continue
+        met.update(p.path for p in item.people)
+        once.append(item)
+    for item, due in zip(once, report.plan_days(day, len(once)), strict=True):
         added = False
         for person in item.people:
             note = notes.get(person.path)
