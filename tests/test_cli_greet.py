@@ -552,3 +552,30 @@ def test_news_are_the_agendas_job_changes(run: Run, vault: Path) -> None:
     greet(run, vault, "christmas")
     xmas = read(vault, "Greetings/Christmas 2026.md")
     assert "Wechsel zu" not in xmas.split("## Dr. Helga")[0]
+
+
+@pytest.mark.parametrize(
+    ("kids", "lang", "line"),
+    [
+        ("2", "de", "Liebe Grüße auch an die Kinder!"),
+        ("2", "en", "Best wishes to the kids as well."),
+        ("[Mia]", "en", "Best wishes to Mia as well."),
+        ("Mia", "de", "Liebe Grüße auch an Mia!"),
+    ],
+)
+def test_kids_as_a_number_are_greeted_as_the_kids(
+    make_vault: MakeVault, run: Run, kids: str, lang: str, line: str
+) -> None:
+    vault = make_vault(
+        {
+            "contacts/Anna Berg.md": f"---\ncircle: competence\nlang: {lang}\naddress: du\n"
+            f"kids: {kids}\n---\n\n## Log\n\n- 2026-05-02 [lunch] pasta\n"
+        },
+        config='[[occasions]]\nname = "Christmas"\ndate = "12-24"\nlead_days = 30\n'
+        'circles = ["competence"]\n',
+    )
+    result = run(vault, "greet", "christmas", "--today", "2026-11-30", "--no-commit")
+    assert result.exit_code == 0, result.output
+    text = (vault / "Greetings/Christmas 2026.md").read_text(encoding="utf-8")
+    assert line in text
+    assert " an 2!" not in text and " to 2 " not in text
