@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run, git_environment, json_of, no_traceback, note, write_notes
+from conftest import MakeVault, Run, git_environment, json_of, no_traceback, note, write_notes
 
 GOLDEN = Path(__file__).parent / "golden" / "greetings"
 TODAY = "2026-12-01"
