@@ -490,3 +490,34 @@ def test_a_deleted_file_git_never_knew_is_left_out(repo: Path) -> None:
     assert result.committed, result
     assert last_commit(repo)[1] == ["contacts/Jane Doe.md"]
     assert git(repo, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("many", [0, 1000])
+def test_many_paths_commit_exactly_those_paths(
+    repo: Path, many: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MANY_PATHS git lists everything it knows instead of each path: the same commit."""
+    monkeypatch.setattr(gitops, "MANY_PATHS", many)
+    contacts = repo / "contacts"
+    (contacts / "Jane Doe.md").write_text(JANE + "changed\n", encoding="utf-8")
+    (contacts / "New One.md").write_text("---\nname: New One\n---\n", encoding="utf-8")
+    (contacts / "Not Mine.md").write_text("---\nname: Not Mine\n---\n", encoding="utf-8")
+    (contacts / "Gone.md").write_text("x\n", encoding="utf-8")  # never known to git
+    (contacts / "Gone.md").unlink()
+    (contacts / "Max Mustermann.md").unlink()  # known to git: committed as deleted
+    (repo / "notes/other.md").write_text("changed, not mine\n", encoding="utf-8")
+    paths = [
+        contacts / "Jane Doe.md",
+        contacts / "New One.md",
+        contacts / "Gone.md",
+        contacts / "Max Mustermann.md",
+    ]
+    result = gitops.commit_paths(repo, paths, "import: three")
+    assert result.committed, result.reason
+    assert last_commit(repo) == (
+        "import: three",
+        ["contacts/Jane Doe.md", "contacts/Max Mustermann.md", "contacts/New One.md"],
+    )
+    assert " D contacts/Max Mustermann.md" not in git(repo, "status", "--porcelain")
+    git(repo, "checkout", "--", "notes/other.md")
+    assert git(repo, "status", "--porcelain") == '?? "contacts/Not Mine.md"\n'

