@@ -137,6 +137,7 @@ ME_DOC = (
 ME_FIELDS = (
     ("companies", "a list of texts", "your employers, past and present"),
     ("city", "a text", "the city you live in"),
+    ("emails", "a list of texts", "your own addresses (a calendar import does not list them)"),
 )
 COMPANIES_DOC = (
     "More names for one company, beyond what netzmd groups by itself (case, accents, "
@@ -163,6 +164,7 @@ class Config:
     lang: str = _DEFAULTS["lang"]
     me_companies: tuple[str, ...] = ()  # [me] companies
     me_city: str = ""  # [me] city
+    me_emails: tuple[str, ...] = ()  # [me] emails
     # [companies]: a name and the other names of the same company
     companies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
@@ -321,6 +323,11 @@ class _Reader:
                 self.texts(me, "companies", "[me] companies", '["Kranich"]', self.line_of("me") - 1)
             ),
             me_city=self.optional_string(me, "city", "[me] city", "Berlin"),
+            me_emails=tuple(
+                self.texts(
+                    me, "emails", "[me] emails", '["me@example.org"]', self.line_of("me") - 1
+                )
+            ),
             companies=self.company_names(data.get("companies", {})),
             warnings=tuple(self.warnings),
         )

@@ -246,7 +246,7 @@ def test_settings_warnings(run: Run, make_vault: MakeVault) -> None:
     )
     result = run(root, "check")
     assert (
-        "netzmd.toml:3: warning: [me]: unknown key 'home' is ignored (known: city, companies)"
+        "netzmd.toml:3: warning: [me]: unknown key 'home' is ignored (known: city, companies, emails)"
         in result.stdout
     )
     assert (

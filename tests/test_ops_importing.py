@@ -444,13 +444,14 @@ def test_past_meetings_become_interactions_once(make_vault: MakeVault) -> None:
     ]
 
     def go() -> Any:
-        result = importing.plan_meetings(Vault(root), meetings, [], known(root), TODAY, Options())
+        mine = Options(me=("ME@example.org",))
+        result = importing.plan_meetings(Vault(root), meetings, [], known(root), TODAY, mine)
         apply(Vault(root), result.plan, commit_it=False)
         return result.report
 
     report = go()
-    assert report.summary() == "import ics: 1 meeting with 2 contacts, 2 unknown attendees"
-    assert report.unknown == {"me@example.org": 1, "stranger@example.org": 1}
+    assert report.summary() == "import ics: 1 meeting with 2 contacts, 1 unknown attendee"
+    assert report.unknown == {"stranger@example.org": 1}  # [me] emails are mine, not unknown
     jane = (root / "contacts/Jane Doe.md").read_text()
     assert "- 2026-11-02 [meeting] Sync (with [[Max]])\n" in jane
     assert "last_contact" not in jane  # only a note that has it gets it moved

@@ -138,7 +138,8 @@ def _run(
 
     day = real_today(today)
     reader = importer_class(source)()
-    options = importing.Options(circle, _tags(tags), session.config.region)
+    config = session.config
+    options = importing.Options(circle, _tags(tags), config.region, config.me_emails)
     datas = [(_read(f), f) for f in files]  # every file read before anything is planned
     on_wait: Callable[[str], None] = lambda text: click.echo(text, err=True)  # noqa: E731
     if source == "ics":

@@ -184,6 +184,7 @@ class Options:
     circle: str | None = None
     tags: list[str] = field(default_factory=list)
     region: str = "DE"
+    me: tuple[str, ...] = ()  # my own email addresses ([me] emails): never "unknown"
 
 
 # --- the record of earlier imports ------------------------------------------------------------
@@ -874,6 +875,7 @@ def plan_meetings(
     events: dict[str, Any] = dict(events_state) if isinstance(events_state, dict) else {}
     matcher = Matcher(known, options.region)
     matcher.ready()
+    mine = {k for k in (email_key(e) for e in options.me) if k}
     working: dict[str, _Working] = {}
     for m in sorted(meetings, key=lambda m: (m.day, m.uid)):
         if m.day > today or m.uid in events:
@@ -881,7 +883,7 @@ def plan_meetings(
         paths: list[str] = []
         for address in m.emails:
             key = email_key(address)
-            if key is None:
+            if key is None or key in mine:
                 continue
             hits = sorted(set(matcher.by_id["email"].get(key, [])))
             if len(hits) == 1:
