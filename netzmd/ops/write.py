@@ -757,16 +757,10 @@ class _Removal:
 
 
 def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """Make a rename or removal in ``folder`` durable (``atomic.sync_folders``)."""
+    from netzmd.notes.atomic import sync_folders
+
+    sync_folders([folder])
 
 
 def _stamp(st: os.stat_result | None) -> Stamp | None:
