@@ -198,6 +198,37 @@ def git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monkey
     return home
 
 
+def git(root: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
+    """Run git in ``root`` (paths printed as they are, not quoted); its output, or the test
+    fails with git's message."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-c", "core.quotepath=off", *args],
+        cwd=root,
+        env=None if env is None else {**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+def init_repo(root: Path, *, ignore: str = ".netzmd/\n") -> Path:
+    """``root`` as a git repository on branch main (committer Test Person), with a .gitignore
+    for the cache and everything in it committed as "start"; ``root``. Use with the
+    ``git_env`` fixture, which isolates git and pins its dates."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test Person")
+    git(root, "config", "user.email", "test@example.org")
+    if ignore and not (root / ".gitignore").exists():
+        (root / ".gitignore").write_text(ignore, encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", "start")
+    return root
+
+
 def assert_folded(data: bytes) -> None:
     """Content lines as vCard (RFC 2425 5.8.1) and iCalendar (RFC 5545 3.1) fold them: CRLF
     line ends, no line over 75 octets, a continuation starts with a space, and no line ends

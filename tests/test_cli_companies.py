@@ -246,8 +246,8 @@ def test_settings_warnings(run: Run, make_vault: MakeVault) -> None:
     )
     result = run(root, "check")
     assert (
-        "netzmd.toml:3: warning: [me]: unknown key 'home' is ignored (known: city, companies, emails)"
-        in result.stdout
+        "netzmd.toml:3: warning: [me]: unknown key 'home' is ignored "
+        "(known: city, companies, emails)" in result.stdout
     )
     assert (
         "netzmd.toml:5: warning: 'agenda_limit = 3' is inside [companies], so it is not a setting"

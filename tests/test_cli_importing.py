@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, MakeVault, Run, json_of, no_traceback, note
+from tests.conftest import REPO, MakeVault, Run, git, init_repo, json_of, no_traceback, note
 
 FIXTURES = REPO / "tests/fixtures/import"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=root, check=True, capture_output=True, text=True
-    ).stdout
-
-
 def repo(root: Path) -> Path:
-    git(root, "init", "-q")
-    git(root, "config", "user.name", "Test Person")
-    git(root, "config", "user.email", "test@example.org")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start", "--allow-empty")
-    return root
+    return init_repo(root)
 
 
 def connections(path: Path, *rows: str) -> Path:

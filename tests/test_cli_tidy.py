@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MakeVault, Run, json_of, no_traceback
+from conftest import MakeVault, Run, git, json_of, no_traceback
 
 from netzmd.notes import atomic
 from netzmd.notes.atomic import Pending
@@ -30,18 +29,6 @@ OTHER = (
 )
 MAX = '---\nname: Max\nintroduced_by: "[[J Doe]]"\n---\n\nKnows [[J Doe|Jane]].\n'
 DAILY = "# 2026-11-27\n\nMet [[J Doe]] today. `[[J Doe]]` stays: code.\n"
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "core.quotepath=off", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-    return done.stdout
 
 
 @pytest.fixture

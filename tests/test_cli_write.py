@@ -884,16 +884,9 @@ def test_a_former_that_is_not_a_list_refuses_the_move(vault: Path) -> None:
 
 
 def test_introduce_writes_both_notes_in_one_commit(vault: Path, git_env: Path) -> None:
-    import subprocess
+    from conftest import git, init_repo
 
-    for args in (
-        ["init", "-q"],
-        ["config", "user.name", "T"],
-        ["config", "user.email", "t@example.org"],
-        ["add", "-A"],
-        ["commit", "-qm", "start"],
-    ):
-        subprocess.run(["git", *args], cwd=vault, check=True)
+    init_repo(vault)
     result = run(
         vault, "introduce", "jane", "max", "-m", "both do Terraform", "--today", "2026-11-30"
     )
@@ -903,13 +896,7 @@ def test_introduce_writes_both_notes_in_one_commit(vault: Path, git_env: Path) -
     assert "last_contact: 2026-11-30\n" in jane
     mx = read(vault, "contacts/colleagues/Max Mustermann.md")
     assert "- 2026-11-30 [intro] introduced to [[Jane Doe]]: both do Terraform\n" in mx
-    log = subprocess.run(
-        ["git", "log", "-1", "--format=%s", "--name-only"],
-        cwd=vault,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
+    log = git(vault, "log", "-1", "--format=%s", "--name-only").split("\n")
     assert log[0] == "introduce: Jane Doe and Max Mustermann"
     assert sorted(x for x in log[1:] if x) == [
         "contacts/Jane Doe.md",

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from netzmd.errors import NetzmdError
 from netzmd.formats import IMPORTERS, importer_class
-from tests.conftest import REPO, MakeVault, Run, json_of
+from tests.conftest import REPO, MakeVault, Run, init_repo, json_of
 
 TODAY = "2026-11-30"
 FIXTURES = REPO / "tests/fixtures"
@@ -85,21 +85,11 @@ def test_reading_is_deterministic(each_source: str) -> None:
 
 
 def _vault(make_vault: MakeVault, git_env: Path, name: str = "vault") -> Path:
-    import subprocess
-
     root = make_vault(
         {"contacts/Someone Else.md": "---\nemail: someone@example.org\n---\n\n## Log\n"},
         name=name,
     )
-    for args in (
-        ["init", "-q"],
-        ["config", "user.name", "Test Person"],
-        ["config", "user.email", "test@example.org"],
-        ["add", "-A"],
-        ["commit", "-qm", "start"],
-    ):
-        subprocess.run(["git", *args], cwd=root, check=True)
-    return root
+    return init_repo(root)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -4,7 +4,6 @@ imports/<source>.json, idempotence — with people given directly, as any import
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from netzmd.ops import importing
 from netzmd.ops.importing import Decision, Known, Matcher, Options, decide, same_value
 from netzmd.ops.write import apply
 from netzmd.vault import Vault
-from tests.conftest import MakeVault, note
+from tests.conftest import MakeVault, git, init_repo, note
 
 TODAY = date(2026, 11, 30)
 
@@ -490,21 +489,11 @@ def test_any_names_import_inside_contacts_and_a_second_import_changes_nothing(
 
 def test_git_sees_one_commit(make_vault: MakeVault, git_env: Path) -> None:
     root = make_vault({"contacts/Jane Doe.md": note("company: Acme")})
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "config", "user.name", "Test Person"], cwd=root, check=True)
-    subprocess.run(["git", "config", "user.email", "test@example.org"], cwd=root, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-    subprocess.run(["git", "commit", "-qm", "start"], cwd=root, check=True)
+    init_repo(root)
     result = plan(root, [person("Jane Doe", city="Bonn"), person("New One", line=2)])
     outcome = apply(Vault(root), result.plan, commit_it=True)
     assert outcome.commit is not None and outcome.commit.committed
-    log = subprocess.run(
-        ["git", "log", "--format=%s", "--name-only", "-1"],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\n")
+    log = git(root, "log", "--format=%s", "--name-only", "-1").split("\n")
     assert log[0] == "import linkedin: 1 new, 1 updated, 0 conflicts"
     assert sorted(x for x in log[1:] if x) == [
         "contacts/Jane Doe.md",

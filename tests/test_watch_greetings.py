@@ -4,7 +4,6 @@ campaign note in Greetings/ logs that person's [greeting] once (as ``greet --syn
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import note, write_notes
+from conftest import git, note, write_notes
 
 from netzmd.cli import main
 from netzmd.cli.greet import watch_sync
@@ -53,18 +52,6 @@ def test_commit_message_with_a_campaign_note() -> None:
     assert commit_message([anna, campaign]) == "Christmas 2026: 1 of 2 sent\n\nAnna: note repaired"
     gone = campaign_change(RUN, None)
     assert gone.line() == "Christmas 2026: deleted"
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "core.quotepath=off", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-    return done.stdout
 
 
 def commits(root: Path) -> int:

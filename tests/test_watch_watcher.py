@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import git
 
 from netzmd.cli import main
 from netzmd.config import load_config
@@ -704,18 +705,6 @@ def repo(vault: Path, git_env: Path) -> Path:
     git(vault, "add", ".")
     git(vault, "commit", "-q", "-m", "start")
     return vault
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "core.quotepath=off", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-    return done.stdout
 
 
 def commits(repo: Path) -> int:
