@@ -181,6 +181,7 @@ def test_the_record_round_trips_and_changes_with_the_notes() -> None:
         (b"[]", 1, 'it is not an object with a list "pairs"'),
         (b'{"pairs": [\n  ["a", "b"],\n  ["a"]\n]}', 3, '["a"] is not a pair of two notes'),
         (b'{"pairs": [["a", "a"]]}', 1, '["a", "a"] is not a pair'),
+        ('{"pairs": [\n\n  ["Zoë", "Zoë"]]}'.encode(), 3, '["Zoë", "Zoë"] is not a pair'),
     ],
 )
 def test_a_broken_record_says_where(data: bytes, line: int, why: str) -> None:
@@ -189,3 +190,39 @@ def test_a_broken_record_says_where(data: bytes, line: int, why: str) -> None:
     assert caught.value.path == "imports/not-duplicates.json"
     assert caught.value.line == line
     assert why in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("fields_a", "fields_b", "reasons", "score"),
+    [
+        (
+            {"linkedin": ["linkedin.com/in/x"]},
+            {"linkedin": ["https://linkedin.com/in/X/"]},
+            ["linkedin"],
+            100,
+        ),
+        ({"emails": ["a@example.org"]}, {"emails": ["A@example.org"]}, ["email"], 95),
+        ({"phones": ["+49 171 1234567"]}, {"phones": ["0171 1234567"]}, ["phone"], 90),
+    ],
+)
+def test_each_identifier_has_its_own_certainty(
+    fields_a: dict[str, Any], fields_b: dict[str, Any], reasons: list[str], score: int
+) -> None:
+    pairs = found([person("A", "Ann One", **fields_a), person("B", "Bea Two", **fields_b)])
+    assert pairs == [("A", "B", reasons, score)]
+
+
+def test_keys_round_trip_through_their_fields() -> None:
+    from netzmd.model.duplicates import Keys
+
+    keys = Keys.of(
+        "Jürgen Weiß",
+        aliases=["JW"],
+        company="Globex GmbH",
+        city="Köln",
+        emails=["J@example.org"],
+        phones=["+49 171 1234567"],
+        linkedin=["linkedin.com/in/jw"],
+    )
+    assert Keys(*keys.fields()) == keys
+    assert keys.phones == (("1234567"[-6:], "+49 171 1234567"),)

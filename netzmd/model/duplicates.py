@@ -434,7 +434,8 @@ def read_dismissed(data: bytes | None, rel: str = NOT_DUPLICATES) -> Dismissed:
             or not all(isinstance(k, str) and k for k in item)
             or item[0] == item[1]
         ):
-            raise _bad(rel, _line_of(data, item), f"{json.dumps(item)} is not a pair of two notes")
+            shown = json.dumps(item, ensure_ascii=False)
+            raise _bad(rel, _line_of(data, item), f"{shown} is not a pair of two notes")
         out.add(item[0], item[1])
     return out
 
