@@ -323,6 +323,9 @@ def test_former_colleague() -> None:
     assert not former_colleague("career", "ex-colleague", (), set())
     assert not former_colleague("competence", "colleague", (), set())
     assert not former_colleague("competence", None, (), mine)
+    assert former_colleague("competence", "EX-COLLEAGUE", (), set())
+    assert former_colleague("competence", "café\nex-cólleague", (), set())  # accents folded
+    assert not former_colleague("competence", "café\nkollege", (), set())
 
 
 def test_spellings_of_some_groups_only() -> None:

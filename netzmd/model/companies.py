@@ -290,6 +290,8 @@ def former_colleague(
 
 @lru_cache(maxsize=4096)
 def _ex_colleague(tags: str) -> bool:
+    if tags.isascii() and "colleague" not in tags.lower():
+        return False  # ASCII tags fold to their lower case: without the word, no match
     from netzmd.model.names import fold
 
     return EX_COLLEAGUE in (fold(t.lstrip("#")) for t in tags.split("\n"))
