@@ -46,6 +46,7 @@ from netzmd.model.identity import (
 from netzmd.model.incoming import Incoming, Meeting, Skipped
 from netzmd.model.names import Candidate, fold
 from netzmd.notes import edit, edit_body, edit_front
+from netzmd.notes.yamlread import remembering
 from netzmd.ops.write import Change, Note, Plan, new_contact, open_note
 from netzmd.vault import CONTACTS, Vault
 
@@ -722,6 +723,7 @@ def _update(
     return bool(changes)
 
 
+@remembering()  # each note's front matter is read once, not once per check
 def plan_import(
     vault: Vault,
     source: str,
@@ -737,26 +739,6 @@ def plan_import(
 ) -> ImportPlan:
     """Everything an import of ``people`` would write: new notes, changed notes, and the record
     ``imports/<source>.json``, with the report. Nothing is written here."""
-    from netzmd.notes.yamlread import remembering
-
-    with remembering():  # each note's front matter is read once, not once per check
-        return _plan_import(
-            vault, source, people, skipped, known, candidates, today, options, clock, on_wait
-        )
-
-
-def _plan_import(
-    vault: Vault,
-    source: str,
-    people: Sequence[Incoming],
-    skipped: Sequence[Skipped],
-    known: Sequence[Known],
-    candidates: Sequence[Candidate],
-    today: date,
-    options: Options,
-    clock: Clock | None,
-    on_wait: Callable[[str], None] | None,
-) -> ImportPlan:
     report = Report(source, skipped=list(skipped))
     state, state_before = read_state(vault, source)
     people_state = state.get("people")
