@@ -374,8 +374,9 @@ def test_a_broken_record_stops_the_import(make_vault: MakeVault) -> None:
     root = make_vault({})
     (root / "imports").mkdir()
     (root / "imports/linkedin.json").write_text('{"people": {\n<<<<<<< HEAD\n')
-    with pytest.raises(NetzmdError, match=r"imports/linkedin.json:2: the record of earlier"):
+    with pytest.raises(NetzmdError, match=r"the record of earlier imports cannot be read") as e:
         plan(root, [person("Jane Doe")])
+    assert (e.value.path, e.value.line) == ("imports/linkedin.json", 2)
 
 
 def test_a_second_row_of_one_person_is_skipped(make_vault: MakeVault) -> None:

@@ -213,7 +213,7 @@ def read_state(vault: Vault, source: str) -> tuple[dict[str, Any], bytes | None]
     except (ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", 1)
         raise NetzmdError(
-            f"{rel}:{line}: the record of earlier imports cannot be read ({exc})",
+            f"the record of earlier imports cannot be read ({exc})",
             path=rel,
             line=line,
             hint="It is in git: 'git checkout -- " + rel + "' restores the last committed one "
