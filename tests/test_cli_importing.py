@@ -221,3 +221,29 @@ def test_the_sample_network_imports_its_own_fixture_without_flooding_the_agenda(
     after = json_of(run(root, "agenda", "--format", "json", "--today", "2026-11-30"))
     assert len(after["keep_in_touch"]) == len(before["keep_in_touch"])
     assert json.loads((root / "imports/linkedin.json").read_text())["source"] == "linkedin"
+
+
+@pytest.mark.parametrize(
+    ("source", "fixture", "right"),
+    [
+        ("linkedin", "import/google.csv", "google"),
+        ("google", "vcard/apple-3.0.vcf", "vcard"),
+        ("outlook", "import/linkedin-2025.csv", "linkedin"),
+        ("vcard", "ics/google.ics", "ics"),
+    ],
+)
+def test_a_file_for_another_importer_names_the_command_that_reads_it(
+    vault: Path, run: Run, source: str, fixture: str, right: str
+) -> None:
+    path = REPO / "tests/fixtures" / fixture
+    result = run(vault, "import", source, str(path))
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert f"It looks like a {right} file: netzmd import {right} {path}\n" in result.stderr
+
+
+def test_a_file_nobody_reads_has_no_such_hint(vault: Path, run: Run) -> None:
+    bad = vault.parent / "notes.txt"
+    bad.write_text("just some text\n", encoding="utf-8")
+    result = run(vault, "import", "google", str(bad))
+    assert result.exit_code == 1 and "It looks like" not in result.stderr

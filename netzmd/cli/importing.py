@@ -5,7 +5,9 @@ are loaded only when their source is imported."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -145,7 +147,8 @@ def _run(
     if source == "ics":
         meetings, skipped = [], []
         for data, name in datas:
-            found, bad = reader.read_meetings(data, name, until=day)
+            with _other_kind(source, data, name):
+                found, bad = reader.read_meetings(data, name, until=day)
             meetings += found
             skipped += bad
         result = importing.plan_meetings(
@@ -154,7 +157,8 @@ def _run(
     else:
         people, skipped = [], []
         for data, name in datas:
-            found, bad = reader.read(data, name)
+            with _other_kind(source, data, name):
+                found, bad = reader.read(data, name)
             people += found
             skipped += bad
         result = importing.plan_import(
@@ -169,6 +173,28 @@ def _run(
             on_wait=on_wait,
         )
     _say(result, dry_run, no_commit, fmt, session)
+
+
+@contextmanager
+def _other_kind(source: str, data: bytes, file: str) -> Iterator[None]:
+    """A file refused by its importer: when another importer knows it, the error says which
+    command reads it (``netzmd import google FILE``)."""
+    from netzmd.formats import IMPORTERS, importer_class
+
+    try:
+        yield
+    except NetzmdError as exc:
+        for other in sorted(IMPORTERS):
+            if other == source:
+                continue
+            try:
+                knows = importer_class(other)().sniff(data, file)
+            except Exception:  # a sniff that fails only means: not this one either
+                knows = False
+            if knows:
+                hint = f"It looks like a {other} file: netzmd import {other} {shlex.quote(file)}"
+                raise type(exc)(exc.detail, hint=hint, path=exc.path, line=exc.line) from None
+        raise
 
 
 def _tags(tags: tuple[str, ...]) -> list[str]:
