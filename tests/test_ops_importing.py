@@ -557,3 +557,14 @@ def test_a_birthday_that_is_not_a_date_is_compared_as_text() -> None:
     assert same_value("birthday", "circa 1800", "circa 1800")
     assert not same_value("birthday", "circa 1800", "--04-15")
     assert not same_value("birthday", "--04-15", "spring")
+
+
+def test_progress_is_told_every_500_people_and_at_the_end(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    told: list[tuple[int, int]] = []
+    people = [person(f"Person {n}", line=n) for n in range(1, 502)]
+    importing.plan_import(
+        Vault(root), "linkedin", people, [], [], [], TODAY, Options(),
+        progress=lambda done, total: told.append((done, total)),
+    )  # fmt: skip
+    assert told == [(500, 501), (501, 501)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -171,7 +172,10 @@ def _run(
             day,
             options,
             on_wait=on_wait,
+            progress=_progress if len(people) >= 1000 and sys.stderr.isatty() else None,
         )
+        if len(people) >= 1000 and sys.stderr.isatty():
+            click.echo("\r\033[K", nl=False, err=True)
     _say(result, dry_run, no_commit, fmt, session)
 
 
@@ -195,6 +199,10 @@ def _other_kind(source: str, data: bytes, file: str) -> Iterator[None]:
                 hint = f"It looks like a {other} file: netzmd import {other} {shlex.quote(file)}"
                 raise type(exc)(exc.detail, hint=hint, path=exc.path, line=exc.line) from None
         raise
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo(f"\rmatching people: {done:,}/{total:,}", nl=False, err=True)
 
 
 def _tags(tags: tuple[str, ...]) -> list[str]:
@@ -232,6 +240,8 @@ def _say(result: Any, dry_run: bool, no_commit: bool, fmt: str, session: Session
         return
     outcome = None
     if plan.real and not dry_run:  # written before anything is printed: a closed pipe
+        if len(plan.real) >= 1000 and sys.stderr.isatty():
+            click.echo(f"writing {len(plan.real):,} files and committing them …", err=True)
         outcome = changes.apply(session.vault, plan, commit_it=_commits(session, no_commit))
     echo(report.summary())
     _details(report)

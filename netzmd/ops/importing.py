@@ -736,9 +736,11 @@ def plan_import(
     *,
     clock: Clock | None = None,
     on_wait: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportPlan:
     """Everything an import of ``people`` would write: new notes, changed notes, and the record
-    ``imports/<source>.json``, with the report. Nothing is written here."""
+    ``imports/<source>.json``, with the report. Nothing is written here. ``progress(done,
+    total)`` is told every 500 people."""
     report = Report(source, skipped=list(skipped))
     state, state_before = read_state(vault, source)
     people_state = state.get("people")
@@ -749,7 +751,9 @@ def plan_import(
     working: dict[str, _Working] = {}
     matched: set[str] = set()
     seen: dict[str, int] = {}
-    for person in people:
+    for number, person in enumerate(people, 1):
+        if progress is not None and (number % 500 == 0 or number == len(people)):
+            progress(number, len(people))
         for warning in person.warnings:
             report.warnings.append(f"{person.file}:{person.line}: {warning}")
         key = source_key(person, options.region)
