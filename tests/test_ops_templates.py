@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,16 @@ from conftest import MakeVault, Run, json_of, no_traceback
 from netzmd.ops.templates import RELEASED, fingerprint
 from netzmd.vault import builtin_templates
 
-NAMES = ["agenda.md.j2", "agenda.txt.j2", "contact.md.j2"]
+GREETINGS = (
+    *("_closing", "_memo", "_personal"),  # the parts the drafts include
+    *("birthdays", "christmas", "default", "new-year", "news"),
+)
+NAMES = [
+    "agenda.md.j2",
+    "agenda.txt.j2",
+    "contact.md.j2",
+    *(f"greetings/{name}.{lang}.md.j2" for name in GREETINGS for lang in ("de", "en")),
+]
 
 
 def old_builtin(name: str, commit: str) -> bytes:
@@ -30,13 +40,15 @@ def old_builtin(name: str, commit: str) -> bytes:
 
 
 def test_every_built_in_is_a_released_version() -> None:
-    for template in sorted(builtin_templates().glob("*.j2")):
-        known = RELEASED.get(template.name, ())
+    folder = builtin_templates()
+    for template in sorted(folder.rglob("*.j2")):
+        name = template.relative_to(folder).as_posix()
+        known = RELEASED.get(name, ())
         assert fingerprint(template.read_bytes()) in known, (
-            f"{template.name} changed: add {fingerprint(template.read_bytes())!r} in front of "
-            f"RELEASED[{template.name!r}] in netzmd/templates.py"
+            f"{name} changed: add {fingerprint(template.read_bytes())!r} in front of "
+            f"RELEASED[{name!r}] in netzmd/ops/templates.py"
         )
-    assert sorted(RELEASED) == NAMES
+    assert sorted(RELEASED) == sorted(NAMES)
 
 
 def test_fingerprint_ignores_line_endings_and_a_bom() -> None:
@@ -52,7 +64,7 @@ def test_a_fresh_vault_uses_the_built_ins(run: Run, make_vault: MakeVault) -> No
     assert [line.split()[0] for line in lines] == NAMES
     assert all("  built-in  (" in line for line in lines)
     data = json_of(run(vault, "templates", "--format", "json"))
-    assert [t["source"] for t in data] == ["built-in"] * 3
+    assert [t["source"] for t in data] == ["built-in"] * len(NAMES)
     assert data[0]["path"] == str(builtin_templates() / "agenda.md.j2")
     assert not any(t["hides_improvements"] for t in data)
 
@@ -68,6 +80,8 @@ def test_copies_are_told_apart(run: Run, make_vault: MakeVault) -> None:
     )
     (vault / "templates" / "contact.md.j2").write_bytes(builtin.replace(b"\n", b"\r\n"))
     data = {t["name"]: t for t in json_of(run(vault, "templates", "--format", "json"))}
+    greetings = {n for n in data if n.startswith("greetings/")}
+    assert {data.pop(n)["source"] for n in greetings} == {"built-in"}
     assert {name: t["source"] for name, t in data.items()} == {
         "agenda.md.j2": "vault, customised",
         "agenda.txt.j2": "vault, unchanged copy of an older built-in",
@@ -78,7 +92,7 @@ def test_copies_are_told_apart(run: Run, make_vault: MakeVault) -> None:
         "agenda.txt.j2",
         "contact.md.j2",
     ]
-    text = run(vault, "templates").stdout
+    text = re.sub(r"(?<=\S)  +(?=\S)", "  ", run(vault, "templates").stdout)  # one column gap
     assert (
         "agenda.txt.j2  vault, unchanged copy of an older built-in  (templates/agenda.txt.j2)  "
         "← hides later improvements: netzmd templates reset agenda.txt.j2\n" in text
@@ -152,3 +166,27 @@ def test_copy_and_reset_are_committed(
         "templates:", "remove", "templates/contact.md.j2", "D", "templates/contact.md.j2",
         "templates:", "copy", "templates/contact.md.j2", "A", "templates/contact.md.j2",
     ]  # fmt: skip
+
+
+def test_a_greeting_template_is_copied_into_its_folder_and_used(
+    run: Run, make_vault: MakeVault
+) -> None:
+    vault = make_vault(
+        {"contacts/Anna Berg.md": "---\ncircle: competence\nlang: de\n---\n"},
+        config='[[occasions]]\nname = "Christmas"\ndate = "12-24"\nlead_days = 30\n'
+        'circles = ["competence"]\n',
+    )
+    name = "greetings/christmas.de.md.j2"
+    result = run(vault, "templates", "copy", name, "--no-commit")
+    assert result.exit_code == 0, result.output
+    copy = vault / "templates" / name
+    assert copy.read_bytes() == (builtin_templates() / name).read_bytes()
+    copy.write_text("{{ salutation }} Frohe Feste aus der Vorlage!\n", encoding="utf-8")
+    data = {t["name"]: t for t in json_of(run(vault, "templates", "--format", "json"))}
+    assert data[name]["source"] == "vault, customised"
+    assert run(vault, "greet", "christmas", "--today", "2026-11-30", "--no-commit").exit_code == 0
+    campaign = (vault / "Greetings/Christmas 2026.md").read_text(encoding="utf-8")
+    assert "Frohe Feste aus der Vorlage!" in campaign
+    reset = run(vault, "templates", "reset", name, "--force", "--no-commit")
+    assert reset.exit_code == 0, reset.output
+    assert not copy.exists()

@@ -128,7 +128,7 @@ def _apply(session: Session, change: TemplateChange, dry_run: bool, no_commit: b
         if change.data is None:
             change.path.unlink()
         else:
-            change.path.parent.mkdir(exist_ok=True)
+            change.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(change.path, change.data)
     except OSError as exc:
         raise NetzmdError(f"{change.rel}: {exc.strerror}") from None

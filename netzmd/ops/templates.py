@@ -36,6 +36,22 @@ RELEASED: dict[str, tuple[str, ...]] = {
         "25bf83f3593b8cdc",
     ),
     "contact.md.j2": ("f919772b28a1ef77", "1a7e6cd7a72e0ab4"),
+    "greetings/_closing.de.md.j2": ("a1ec508f479c7af3",),
+    "greetings/_closing.en.md.j2": ("257038bcf1b2ff3b",),
+    "greetings/_memo.de.md.j2": ("b43be85842ebb38f",),
+    "greetings/_memo.en.md.j2": ("329652f8aecb7d7c",),
+    "greetings/_personal.de.md.j2": ("eeaf34fab10eaad1", "39cd274fa64f5a86"),
+    "greetings/_personal.en.md.j2": ("06a35ef062083236", "a8f786cfc42c60dd"),
+    "greetings/birthdays.de.md.j2": ("b3fca24432828720",),
+    "greetings/birthdays.en.md.j2": ("e09a98f38fdb1e7d",),
+    "greetings/christmas.de.md.j2": ("2e103555352f63be",),
+    "greetings/christmas.en.md.j2": ("0c74699f2de2f037",),
+    "greetings/default.de.md.j2": ("5c720093c41003ca",),
+    "greetings/default.en.md.j2": ("7ebaf806fd754123",),
+    "greetings/new-year.de.md.j2": ("2f0cba777774ac72",),
+    "greetings/new-year.en.md.j2": ("31060b21fc79cf9b",),
+    "greetings/news.de.md.j2": ("fff21f605ea3f2c7",),
+    "greetings/news.en.md.j2": ("b434e99ae8c3d5e8",),
 }
 
 BUILT_IN = "built-in"
@@ -74,9 +90,18 @@ class Template:
         }
 
 
+def _templates(folder: Path) -> dict[str, Path]:
+    """The templates in ``folder`` by name: the file name, or for one in a subfolder its path
+    there (``greetings/christmas.de.md.j2``), as the templates are looked up."""
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*.j2"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    }
+
+
 def _builtins() -> dict[str, Path]:
-    folder = builtin_templates()
-    return {p.name: p for p in sorted(folder.glob("*.j2")) if p.is_file()}
+    return _templates(builtin_templates())
 
 
 def _read(path: Path) -> bytes:
@@ -92,7 +117,7 @@ def in_use(vault: Vault) -> list[Template]:
     builtins = _builtins()
     own: dict[str, Path] = {}
     if vault.templates.is_dir():
-        own = {p.name: p for p in vault.templates.glob("*.j2") if p.is_file()}
+        own = _templates(vault.templates)
     out: list[Template] = []
     for name in sorted({*builtins, *own}):
         copy, builtin = own.get(name), builtins.get(name)
