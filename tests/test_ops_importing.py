@@ -568,3 +568,30 @@ def test_progress_is_told_every_500_people_and_at_the_end(make_vault: MakeVault)
         progress=lambda done, total: told.append((done, total)),
     )  # fmt: skip
     assert told == [(500, 501), (501, 501)]
+
+
+def test_a_note_deleted_since_the_last_import_is_not_made_again(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    people = [
+        person("Jane Doe", linkedin="https://linkedin.com/in/jane"),
+        person("Max Muster", line=2),
+    ]
+    run_import(root, people)
+    (root / "contacts/Jane Doe.md").unlink()
+    report = run_import(root, people)
+    assert report.new == [] and not (root / "contacts/Jane Doe.md").exists()
+    assert [(s.line, s.reason) for s in report.skipped] == [
+        (
+            1,
+            "contacts/Jane Doe.md was deleted since the last import from linkedin: not made "
+            "again (to import it anyway, remove its entry from imports/linkedin.json)",
+        )
+    ]
+    record = json.loads((root / "imports/linkedin.json").read_text())["people"]
+    assert "linkedin:linkedin.com/in/jane" in record  # kept: the next import knows it too
+    # renamed by hand instead of deleted: found again by its LinkedIn URL
+    max_ = [person("Max Muster", line=2, linkedin="https://linkedin.com/in/max")]
+    run_import(root, max_)
+    (root / "contacts/Max Muster.md").rename(root / "contacts/Max M.md")
+    again = run_import(root, max_)
+    assert again.new == [] and again.skipped == [] and again.unchanged == 1

@@ -781,6 +781,18 @@ def plan_import(
                     )
                 )
                 continue
+            if found.path is None and isinstance(previous, str):
+                # imported before, and its note is gone: the person deleted it, so it is not
+                # made again (the record stays, so that the next import knows it too)
+                report.skipped.append(
+                    Skipped(
+                        person.file,
+                        person.line,
+                        f"{previous} was deleted since the last import from {source}: not made "
+                        f"again (to import it anyway, remove its entry from {state_path(source)})",
+                    )
+                )
+                continue
             if found.path is None:
                 w = _create(vault, person, options, today, taken, render_note)
                 path = w.updated.path
