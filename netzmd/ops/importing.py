@@ -587,10 +587,6 @@ def _template(vault: Vault) -> Callable[[dict[str, Any]], str] | None:
     return render_note
 
 
-def _identified(person: Incoming) -> bool:
-    return any(person.fields.get(k) for k in ("linkedin", "emails", "phones"))
-
-
 def _record(person: Incoming) -> dict[str, Any]:
     """What the source said of a person, kept as the next import's base."""
     out = {
