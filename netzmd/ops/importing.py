@@ -61,8 +61,6 @@ BLOCK = 2000  # a block of more notes than this (a common first name) is not sea
 SCALARS = ("company", "role", "city", "birthday", "linkedin")
 LISTS = ("emails", "phones", "tags", "aliases")
 FILL_ONLY = ("met", "uid")
-# The order in which a new note's extra keys and an updated note's fields are reported.
-ORDER = ("company", "role", "former", "city", "birthday", "linkedin", *LISTS, *FILL_ONLY)
 
 
 # --- what the engine is given and gives back --------------------------------------------------
