@@ -54,7 +54,11 @@ MODULES: dict[str, list[str]] = {
     "netzmd/notes/edit_front.py": ["tests/test_notes_edit.py"],
     "netzmd/notes/edit_body.py": ["tests/test_notes_edit.py"],
     "netzmd/model/identity.py": ["tests/test_model_identity.py"],
-    "netzmd/ops/importing.py": ["tests/test_ops_importing.py"],
+    "netzmd/ops/importing.py": [
+        "tests/test_ops_importing.py",
+        "tests/test_cli_importing.py",
+        "tests/test_formats_import_contract.py",
+    ],
     "netzmd/model/duplicates.py": ["tests/test_model_duplicates.py"],
     "netzmd/model/companies.py": ["tests/test_model_companies.py"],
 }

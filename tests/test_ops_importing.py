@@ -595,3 +595,74 @@ def test_a_note_deleted_since_the_last_import_is_not_made_again(make_vault: Make
     (root / "contacts/Max Muster.md").rename(root / "contacts/Max M.md")
     again = run_import(root, max_)
     assert again.new == [] and again.skipped == [] and again.unchanged == 1
+
+
+# --- edges a mutation run asked for ---------------------------------------------------------------
+
+
+def test_a_new_role_alone_is_no_job_change(make_vault: MakeVault) -> None:
+    root = make_vault({"contacts/Jane Doe.md": note("company: Acme\nrole: Engineer")})
+    url = "https://www.linkedin.com/in/jane"
+    run_import(root, [person("Jane Doe", company="Acme", role="Engineer", linkedin=url)])
+    report = run_import(root, [person("Jane Doe", company="Acme", role="CTO", linkedin=url)])
+    assert report.summary() == "import linkedin: 0 new, 1 updated, 0 conflicts"
+    assert "former" not in (root / "contacts/Jane Doe.md").read_text()
+
+
+def test_an_address_that_is_no_email_is_still_compared_and_added() -> None:
+    assert decide({}, {"emails": ["jane at example"]}, None, "DE") == [
+        Decision("emails", "add", None, ["jane at example"])
+    ]
+
+
+def test_people_known_only_by_phone_are_told_apart(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    report = run_import(
+        root,
+        [
+            person("Ann", phones=["+49 171 1111111"]),
+            person("Bea", line=2, phones=["+49 171 2222222"]),
+            person("Ann A.", line=3, phones=["0171 1111111"]),  # Ann again
+        ],
+        source="google",
+    )
+    assert report.new == [("Ann", "Ann"), ("Bea", "Bea")]
+    assert [(s.line, s.reason) for s in report.skipped] == [(3, "the same person as line 1")]
+
+
+def test_a_nickname_equal_to_the_name_is_no_alias(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    run_import(root, [person("Jane Doe", aliases=["jane doe", "JD"])], source="vcard")
+    assert "aliases: [JD]\n" in (root / "contacts/Jane Doe.md").read_text()
+
+
+def test_a_later_row_finds_a_new_note_by_its_second_address(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    report = run_import(
+        root,
+        [
+            person("Jane Doe", uid="u1", emails=["a@example.org", "b@example.org"]),
+            person("J. Doe", uid="u2", line=7, emails=["b@example.org"], city="Bonn"),
+        ],
+        source="vcard",
+    )
+    assert report.new == [("Jane Doe", "Jane Doe")]
+    assert "city: Bonn" in (root / "contacts/Jane Doe.md").read_text()
+
+
+def test_a_meeting_logged_already_is_not_logged_again_when_the_record_is_lost(
+    make_vault: MakeVault,
+) -> None:
+    root = make_vault({"contacts/Jane.md": note("email: jane@example.org", "## Log\n")})
+    meetings = [meeting("m1", date(2026, 11, 2), "jane@example.org", summary="Planning")]
+
+    def go() -> Any:
+        result = importing.plan_meetings(Vault(root), meetings, [], known(root), TODAY, Options())
+        apply(Vault(root), result.plan, commit_it=False)
+        return result.report
+
+    assert go().meetings == 1
+    (root / "imports/ics.json").unlink()  # another device, or a record deleted by hand
+    again = go()
+    assert again.meetings == 0 and again.updated == []
+    assert (root / "contacts/Jane.md").read_text().count("[meeting] Planning") == 1
