@@ -64,7 +64,7 @@ MODULES: dict[str, list[str]] = {
 }
 
 # What is copied into each worker's scratch repository.
-COPY = ["netzmd", "tests", "templates", "pyproject.toml", "README.md"]
+COPY = ["netzmd", "tests", "templates", "contacts", "netzmd.toml", "pyproject.toml", "README.md"]
 
 # Mutants that cannot change behaviour, by (module file name without folder, function, code before,
 # code after), with the reason; a ``continue``/``break``/``raise`` is named with the ``if`` it is
