@@ -666,3 +666,17 @@ def test_a_meeting_logged_already_is_not_logged_again_when_the_record_is_lost(
     again = go()
     assert again.meetings == 0 and again.updated == []
     assert (root / "contacts/Jane.md").read_text().count("[meeting] Planning") == 1
+
+
+def test_a_later_row_finds_a_new_note_by_its_second_phone(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    report = run_import(
+        root,
+        [
+            person("Jane Doe", uid="u1", phones=["+49 171 1111111", "+49 171 2222222"]),
+            person("J. Doe", uid="u2", line=7, phones=["0171 2222222"], city="Bonn"),
+        ],
+        source="vcard",
+    )
+    assert report.new == [("Jane Doe", "Jane Doe")]
+    assert "city: Bonn" in (root / "contacts/Jane Doe.md").read_text()

@@ -691,8 +691,8 @@ def _update(
     report: Report,
     clock: Clock | None,
     on_wait: Callable[[str], None] | None,
-) -> bool:
-    """Fill and update a matched note by the three-way rule; whether it changed."""
+) -> None:
+    """Fill and update a matched note by the three-way rule."""
     source = _source_fields(person)
     if person.uid in (derived_uid(known.id), derived_uid("path:" + known.path)):
         source = {k: v for k, v in source.items() if k != "uid"}  # netzmd's own, from an export
@@ -710,11 +710,9 @@ def _update(
         if d.action == "conflict":
             report.conflicts.append(Conflict(known.id, d.key, d.old, d.new))
     writes = [d for d in decisions if d.action != "conflict"]
-    if not writes or w is None:
-        return False
-    w.text, changes = apply_decisions(w.text, writes, fields if w.note is not None else None)
-    w.updated.fields.extend(changes)
-    return bool(changes)
+    if writes and w is not None:
+        w.text, changes = apply_decisions(w.text, writes, fields if w.note is not None else None)
+        w.updated.fields.extend(changes)
 
 
 @remembering()  # each note's front matter is read once, not once per check
